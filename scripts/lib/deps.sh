@@ -1,0 +1,17 @@
+# Debian packages the tests, the demo and the benchmark drive: real peers and real tools, nobody's mocks.
+install_test_deps() {
+    local need=()
+    command -v wireguard-go >/dev/null || need+=(wireguard-go)
+    command -v wg >/dev/null || need+=(wireguard-tools)
+    command -v iperf3 >/dev/null || need+=(iperf3)
+    command -v ping >/dev/null || need+=(iputils-ping)
+    command -v ip >/dev/null || need+=(iproute2)
+    command -v mvn >/dev/null || need+=(maven)
+    command -v nc >/dev/null || need+=(netcat-openbsd)
+    if [ ${#need[@]} -gt 0 ]; then
+        echo "installing: ${need[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >&2 || true
+        apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+    fi
+}
