@@ -1,0 +1,224 @@
+package dev.dataplane.device;
+
+import dev.dataplane.crypto.Tai64n;
+import dev.dataplane.crypto.noise.ConsumedInitiation;
+import dev.dataplane.crypto.noise.CookieChecker;
+import dev.dataplane.crypto.noise.InitiationFields;
+import dev.dataplane.crypto.noise.NoiseHandshake;
+import dev.dataplane.crypto.noise.ResponseFields;
+import dev.dataplane.crypto.noise.SessionKeys;
+import dev.dataplane.encap.wireguard.CookieReply;
+import dev.dataplane.encap.wireguard.HandshakeInitiation;
+import dev.dataplane.encap.wireguard.HandshakeResponse;
+import dev.dataplane.encap.wireguard.MessageType;
+import dev.dataplane.encap.wireguard.WireGuardMessages;
+import dev.dataplane.tun.UdpEndpoint;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Handshake messages, both directions, on the control thread: MAC1/MAC2 and cookie replies under load,
+ * initiations, responses, and installing the sessions they yield. Never on the data path.
+ */
+final class Handshakes {
+    /** wireguard-go's HandshakeInitationRate: at most one initiation from a peer per 20 ms. */
+    private static final long MIN_INITIATION_INTERVAL_NANOS = 20_000_000L;
+
+    private final WgDevice device;
+    private final HandshakeRateLimiter limiter;
+
+    Handshakes(WgDevice device) {
+        this.device = device;
+        this.limiter = new HandshakeRateLimiter(device.clock);
+    }
+
+    void handle(byte[] msg, UdpEndpoint from, boolean underLoad) {
+        int type = WireGuardMessages.type(new UnsafeBuffer(msg), 0, msg.length);
+        if (type == MessageType.COOKIE_REPLY) {
+            consumeCookieReply(msg);
+            return;
+        }
+        CookieChecker checker = device.cookieChecker;
+        if (!checker.checkMac1(msg, msg.length)) {
+            device.stats.drop(DropReason.HANDSHAKE_INVALID);
+            return;
+        }
+        if (underLoad) {
+            byte[] source = sourceBytes(from);
+            if (!checker.checkMac2(msg, msg.length, source)) {
+                sendCookieReply(msg, from, source);
+                return;
+            }
+            if (!limiter.allow(from)) {
+                device.stats.drop(DropReason.RATE_LIMITED);
+                return;
+            }
+        }
+        if (type == MessageType.INITIATION) consumeInitiation(msg, from);
+        else if (type == MessageType.RESPONSE) consumeResponse(msg, from);
+    }
+
+    // ---- responder ---------------------------------------------------------------------------
+
+    private void consumeInitiation(byte[] msg, UdpEndpoint from) {
+        HandshakeInitiation wire = new HandshakeInitiation();
+        wire.wrap(new UnsafeBuffer(msg), 0);
+        InitiationFields in = new InitiationFields();
+        in.senderIndex = wire.senderIndex();
+        wire.getEphemeral(in.ephemeral);
+        wire.getEncryptedStatic(in.encryptedStatic);
+        wire.getEncryptedTimestamp(in.encryptedTimestamp);
+
+        ConsumedInitiation init = NoiseHandshake.decryptInitiation(device.identity, in);
+        Peer peer = init == null ? null : device.peer(init.remoteStatic());
+        long now = device.clock.nanos();
+        if (peer == null || now - peer.lastInitiationConsumedNanos < MIN_INITIATION_INTERVAL_NANOS
+                || !peer.handshake.acceptInitiation(init)) {
+            device.stats.drop(DropReason.HANDSHAKE_INVALID);
+            return;
+        }
+        peer.lastInitiationConsumedNanos = now;
+        device.authenticatedFrom(peer, null, from, now);
+        peer.rxBytes.addAndGet(msg.length);
+
+        int index = device.indices.newHandshakeIndex(peer);
+        ResponseFields out = new ResponseFields();
+        if (!peer.handshake.createResponse(index, out)) {
+            device.indices.remove(index);
+            return;
+        }
+        byte[] response = new byte[WireGuardMessages.RESPONSE_LEN];
+        HandshakeResponse rw = new HandshakeResponse();
+        rw.wrap(new UnsafeBuffer(response), 0);
+        rw.writeHeader();
+        rw.senderIndex(out.senderIndex);
+        rw.receiverIndex(out.receiverIndex);
+        rw.putEphemeral(out.ephemeral);
+        rw.putEncryptedNothing(out.encryptedNothing);
+        peer.cookies.addMacs(response, response.length);
+        SessionKeys keys = peer.handshake.deriveKeys();
+        device.sendHandshakeMessage(peer, response);
+        install(peer, keys, now);
+    }
+
+    // ---- initiator ---------------------------------------------------------------------------
+
+    /** Sends a fresh initiation to {@code peer}; {@code retry} keeps the current attempt's deadline. */
+    void initiate(Peer peer, boolean retry) {
+        long now = device.clock.nanos();
+        if (!retry) {
+            if (peer.handshakeInFlight && now - peer.lastInitiationSentNanos < device.limits.rekeyTimeoutNanos()) return;
+            peer.handshakeAttemptStartNanos = now;
+        }
+        if (device.identity == null || peer.endpoint == null) return;
+        int previousIndex = peer.handshake.localIndex();
+        int index = device.indices.newHandshakeIndex(peer);
+        InitiationFields out = new InitiationFields();
+        byte[] timestamp = new byte[12];
+        long epoch = device.clock.epochNanos();
+        Tai64n.write(Math.floorDiv(epoch, 1_000_000_000L), (int) Math.floorMod(epoch, 1_000_000_000L), timestamp, 0);
+        if (!peer.handshake.createInitiation(index, timestamp, out)) {
+            device.indices.remove(index);
+            return;
+        }
+        if (previousIndex != 0 && device.indices.keypair(previousIndex) == null) device.indices.remove(previousIndex);
+        byte[] msg = new byte[WireGuardMessages.INITIATION_LEN];
+        HandshakeInitiation w = new HandshakeInitiation();
+        w.wrap(new UnsafeBuffer(msg), 0);
+        w.writeHeader();
+        w.senderIndex(out.senderIndex);
+        w.putEphemeral(out.ephemeral);
+        w.putEncryptedStatic(out.encryptedStatic);
+        w.putEncryptedTimestamp(out.encryptedTimestamp);
+        peer.cookies.addMacs(msg, msg.length);
+        peer.handshakeInFlight = true;
+        peer.lastInitiationSentNanos = now;
+        peer.retransmitAtNanos = now + device.limits.rekeyTimeoutNanos() + device.limits.jitter();
+        device.sendHandshakeMessage(peer, msg);
+    }
+
+    private void consumeResponse(byte[] msg, UdpEndpoint from) {
+        HandshakeResponse wire = new HandshakeResponse();
+        wire.wrap(new UnsafeBuffer(msg), 0);
+        Peer peer = device.indices.handshakePeer(wire.receiverIndex());
+        if (peer == null) {
+            device.stats.drop(DropReason.HANDSHAKE_INVALID);
+            return;
+        }
+        ResponseFields in = new ResponseFields();
+        in.senderIndex = wire.senderIndex();
+        in.receiverIndex = wire.receiverIndex();
+        wire.getEphemeral(in.ephemeral);
+        wire.getEncryptedNothing(in.encryptedNothing);
+        if (!peer.handshake.consumeResponse(in)) {
+            device.stats.drop(DropReason.HANDSHAKE_INVALID);
+            return;
+        }
+        long now = device.clock.nanos();
+        device.authenticatedFrom(peer, null, from, now);
+        peer.rxBytes.addAndGet(msg.length);
+        install(peer, peer.handshake.deriveKeys(), now);
+        peer.handshakeInFlight = false;
+        peer.rekeyOnReceiveSent = false;
+        // the initiator confirms the session at once: staged data, or else a keepalive
+        if (!device.flushStaged(peer)) device.sendKeepalive(peer);
+    }
+
+    private void install(Peer peer, SessionKeys keys, long now) {
+        if (keys == null) return;
+        Keypair kp = new Keypair(peer, keys, now);
+        device.indices.bindKeypair(kp);
+        for (Keypair old : peer.install(kp)) device.retire(old);
+        peer.lastHandshakeNanos = now;
+        peer.lastHandshakeEpochNanos = device.clock.epochNanos();
+    }
+
+    // ---- cookies -----------------------------------------------------------------------------
+
+    private void sendCookieReply(byte[] msg, UdpEndpoint to, byte[] source) {
+        byte[] nonce = new byte[24];
+        byte[] cookie = device.cookieChecker.createReply(msg, msg.length, source, nonce);
+        if (cookie == null) return;
+        byte[] reply = new byte[WireGuardMessages.COOKIE_REPLY_LEN];
+        CookieReply w = new CookieReply();
+        w.wrap(new UnsafeBuffer(reply), 0);
+        w.writeHeader();
+        w.receiverIndex(new UnsafeBuffer(msg).getInt(WireGuardMessages.INIT_SENDER, ByteOrder.LITTLE_ENDIAN));
+        w.putNonce(nonce);
+        w.putEncryptedCookie(cookie);
+        device.sendRaw(reply, to);
+    }
+
+    private void consumeCookieReply(byte[] msg) {
+        CookieReply w = new CookieReply();
+        w.wrap(new UnsafeBuffer(msg), 0);
+        int index = w.receiverIndex();
+        Peer peer = device.indices.handshakePeer(index);
+        if (peer == null) {
+            Keypair kp = device.indices.keypair(index);
+            peer = kp == null ? null : kp.peer;
+        }
+        byte[] nonce = new byte[24];
+        byte[] encrypted = new byte[32];
+        w.getNonce(nonce);
+        w.getEncryptedCookie(encrypted);
+        if (peer == null || !peer.cookies.consumeReply(nonce, encrypted)) {
+            device.stats.drop(DropReason.HANDSHAKE_INVALID);
+        }
+    }
+
+    /** The address the cookie binds to: IP bytes then the port, big-endian. */
+    static byte[] sourceBytes(UdpEndpoint from) {
+        InetSocketAddress a = from.toInetSocketAddress();
+        byte[] ip = a.getAddress().getAddress();
+        return ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) a.getPort()).array();
+    }
+
+
+    void tick() {
+        limiter.expire();
+    }
+}

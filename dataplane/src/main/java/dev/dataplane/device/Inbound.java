@@ -1,0 +1,168 @@
+package dev.dataplane.device;
+
+import com.lmax.disruptor.EventHandler;
+import dev.dataplane.crypto.ChaChaPoly;
+import dev.dataplane.encap.ip.IpPacket;
+import dev.dataplane.encap.wireguard.MessageType;
+import dev.dataplane.encap.wireguard.WireGuardMessages;
+import dev.dataplane.tun.TunDevice;
+import dev.dataplane.tun.UdpEndpoint;
+import dev.dataplane.tun.UdpSocket;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+
+/**
+ * Wire → TUN. The UDP reader classifies each datagram: handshake messages leave for the control thread
+ * (so they never stall data), transport messages find their keypair by receiver index; workers open them
+ * in parallel; the in-order stage checks replay, the inner source address and roaming, then writes to TUN.
+ */
+final class Inbound {
+    static final int HEADER = WireGuardMessages.TRANSPORT_HEADER_LEN;
+
+    private final WgDevice device;
+    private final PacketRing ring;
+    private final int workers;
+    private final int slotSize;
+    private volatile boolean running = true;
+    private TunDevice tun;
+
+    Inbound(WgDevice device, int ringSize, int slotSize, int workers) {
+        this.device = device;
+        this.workers = workers;
+        this.slotSize = slotSize;
+        this.ring = new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, new Deliverer());
+    }
+
+    void start(TunDevice tun) {
+        this.tun = tun;
+        ring.start();
+        Thread reader = new Thread(this::readLoop, "wg-udp-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    void stop() {
+        running = false;
+        ring.stop();
+    }
+
+    private void readLoop() {
+        while (running) {
+            UdpSocket socket = device.socket();
+            if (socket == null) {
+                sleepBriefly();
+                continue;
+            }
+            long seq = ring.claim();
+            PacketEvent ev = ring.get(seq);
+            ev.reset();
+            try {
+                ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
+                classify(ev);
+            } catch (IOException e) {
+                // the socket was closed: shutdown, or a listen-port change swapped it; take the new one
+                ev.status = PacketEvent.DROP;
+                if (running && device.socket() == socket) {
+                    device.log("UDP receive failed: " + e.getMessage());
+                    sleepBriefly();
+                }
+            } finally {
+                ring.publish(seq);
+            }
+        }
+    }
+
+    private void classify(PacketEvent ev) {
+        int type = WireGuardMessages.type(ev.view, 0, ev.len);
+        if (type == MessageType.TRANSPORT) {
+            int index = ev.view.getInt(WireGuardMessages.TRANSPORT_RECEIVER, ByteOrder.LITTLE_ENDIAN);
+            Keypair kp = device.indices.keypair(index);
+            if (kp == null) {
+                drop(ev, DropReason.UNKNOWN_INDEX);
+                return;
+            }
+            long now = device.clock.nanos();
+            ev.counter = ev.view.getLong(WireGuardMessages.TRANSPORT_COUNTER, ByteOrder.LITTLE_ENDIAN);
+            if (kp.expired(now, device.limits) || ev.counter < 0 || ev.counter >= device.limits.rejectAfterMessages()) {
+                drop(ev, DropReason.KEY_EXPIRED);
+                return;
+            }
+            ev.keypair = kp;
+            ev.peer = kp.peer;
+        } else if (type > 0) {
+            byte[] msg = new byte[ev.len];
+            ev.view.getBytes(0, msg);
+            device.control.submitHandshake(msg, new UdpEndpoint().copyFrom(ev.source));
+            ev.status = PacketEvent.DROP; // consumed by the control thread
+        } else {
+            drop(ev, DropReason.MALFORMED);
+        }
+    }
+
+    private void drop(PacketEvent ev, DropReason reason) {
+        ev.status = PacketEvent.DROP;
+        device.stats.drop(reason);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Opener implements EventHandler<PacketEvent> {
+        private final ChaChaPoly aead = new ChaChaPoly();
+        private final int id;
+
+        Opener(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
+            if (seq % workers != id || ev.status != PacketEvent.OK) return;
+            int plain = aead.open(ev.keypair.receiveKey, ev.counter, ev.buf, HEADER, ev.len - HEADER);
+            if (plain < 0) {
+                drop(ev, DropReason.DECRYPT_FAILED);
+                return;
+            }
+            ev.len = plain;
+        }
+    }
+
+    /** Runs in ring order, so the replay window and timers see one thread. */
+    private final class Deliverer implements EventHandler<PacketEvent> {
+        @Override
+        public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
+            if (ev.status != PacketEvent.OK) return;
+            Keypair kp = ev.keypair;
+            Peer peer = kp.peer;
+            if (!kp.replay.accept(ev.counter)) {
+                device.stats.drop(DropReason.REPLAYED);
+                return;
+            }
+            long now = device.clock.nanos();
+            device.authenticatedFrom(peer, kp, ev.source, now);
+            peer.rxBytes.addAndGet(ev.len + HEADER + ChaChaPoly.TAG_LEN);
+            if (ev.len == 0) return; // keepalive
+            int ipLen = IpPacket.totalLength(ev.view, HEADER, ev.len);
+            if (ipLen <= 0) {
+                device.stats.drop(DropReason.BAD_INNER_PACKET);
+                return;
+            }
+            if (device.routeInbound(ev.view, HEADER, ipLen) != peer) {
+                device.stats.drop(DropReason.SOURCE_NOT_ALLOWED);
+                return;
+            }
+            peer.lastDataReceivedNanos = now;
+            try {
+                tun.write(ev.buf, HEADER, ipLen);
+            } catch (IOException e) {
+                device.stats.drop(DropReason.IO_ERROR);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.dataplane.device;
+
+import dev.dataplane.crypto.ChaChaPoly;
+import dev.dataplane.encap.ip.IpPacket;
+import dev.dataplane.encap.wireguard.MessageType;
+import dev.dataplane.encap.wireguard.WireGuardMessages;
+import dev.dataplane.tun.TunDevice;
+import dev.dataplane.tun.UdpEndpoint;
+import dev.dataplane.tun.UdpSocket;
+import com.lmax.disruptor.EventHandler;
+
+import java.io.IOException;
+
+/**
+ * TUN → wire. The TUN reader routes each packet to a peer and reserves its counter; crypto workers seal
+ * in parallel; the sender puts datagrams on the wire in ring order.
+ */
+final class Outbound {
+    static final int HEADER = WireGuardMessages.TRANSPORT_HEADER_LEN;
+
+    private final WgDevice device;
+    private final PacketRing ring;
+    private final int workers;
+    private volatile boolean running = true;
+    private Thread reader;
+
+    Outbound(WgDevice device, int ringSize, int slotSize, int workers) {
+        this.device = device;
+        this.workers = workers;
+        this.ring = new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender());
+    }
+
+    void start(TunDevice tun) {
+        ring.start();
+        reader = new Thread(() -> readLoop(tun), "wg-tun-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    void stop() {
+        running = false;
+        ring.stop();
+    }
+
+    private void readLoop(TunDevice tun) {
+        int mtu = tun.mtu();
+        while (running) {
+            long seq = ring.claim();
+            PacketEvent ev = ring.get(seq);
+            ev.reset();
+            try {
+                ev.len = tun.read(ev.buf, HEADER, mtu);
+                route(ev);
+            } catch (IOException e) {
+                ev.status = PacketEvent.DROP;
+                if (running) device.log("TUN read failed: " + e.getMessage());
+                running = false;
+            } finally {
+                ring.publish(seq);
+            }
+        }
+    }
+
+    /** Picks the peer and its session; packets without one are staged and a handshake is asked for. */
+    private void route(PacketEvent ev) {
+        Peer peer = device.routeOutbound(ev.view, HEADER, ev.len);
+        if (peer == null) {
+            drop(ev, DropReason.NO_ROUTE);
+            return;
+        }
+        UdpEndpoint endpoint = peer.endpoint;
+        if (endpoint == null) {
+            drop(ev, DropReason.NO_ENDPOINT);
+            return;
+        }
+        long now = device.clock.nanos();
+        ProtocolLimits limits = device.limits;
+        Keypair kp = peer.current;
+        long counter = kp == null || kp.expired(now, limits) ? -1 : kp.nextCounter(limits);
+        if (counter < 0) {
+            byte[] copy = new byte[ev.len];
+            ev.view.getBytes(HEADER, copy);
+            peer.stage(copy);
+            device.wantHandshake(peer);
+            drop(ev, DropReason.NO_SESSION);
+            return;
+        }
+        if (counter >= limits.rekeyAfterMessages()
+                || (kp.initiator && now - kp.createdNanos >= limits.rekeyAfterTimeNanos())) {
+            device.wantHandshake(peer);
+        }
+        ev.peer = peer;
+        ev.keypair = kp;
+        ev.counter = counter;
+        ev.destination = endpoint;
+        if (peer.firstUnansweredSendNanos == 0) peer.firstUnansweredSendNanos = now;
+    }
+
+    private void drop(PacketEvent ev, DropReason reason) {
+        ev.status = PacketEvent.DROP;
+        device.stats.drop(reason);
+    }
+
+    /** Pads to a multiple of 16 (never beyond the MTU) as the protocol asks, then seals in place. */
+    static int seal(ChaChaPoly aead, PacketEvent ev, int mtu) {
+        int padded = paddedLength(ev.len, mtu);
+        for (int i = ev.len; i < padded; i++) ev.view.putByte(HEADER + i, (byte) 0);
+        ev.view.putInt(0, MessageType.TRANSPORT, java.nio.ByteOrder.LITTLE_ENDIAN);
+        ev.view.putInt(WireGuardMessages.TRANSPORT_RECEIVER, ev.keypair.remoteIndex, java.nio.ByteOrder.LITTLE_ENDIAN);
+        ev.view.putLong(WireGuardMessages.TRANSPORT_COUNTER, ev.counter, java.nio.ByteOrder.LITTLE_ENDIAN);
+        return HEADER + aead.seal(ev.keypair.sendKey, ev.counter, ev.buf, HEADER, padded);
+    }
+
+    static int paddedLength(int len, int mtu) {
+        int last = len > mtu && mtu > 0 ? len % mtu : len;
+        int padded = (last + 15) & ~15;
+        if (mtu > 0 && padded > mtu) padded = mtu;
+        return len - last + padded;
+    }
+
+    private final class Sealer implements EventHandler<PacketEvent> {
+        private final ChaChaPoly aead = new ChaChaPoly();
+        private final int id;
+
+        Sealer(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
+            if (seq % workers != id || ev.status != PacketEvent.OK) return;
+            ev.len = seal(aead, ev, device.mtu());
+        }
+    }
+
+    private final class Sender implements EventHandler<PacketEvent> {
+        @Override
+        public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
+            if (ev.status != PacketEvent.OK) return;
+            UdpSocket socket = device.socket();
+            try {
+                socket.send(ev.buf, 0, ev.len, ev.destination);
+                Peer peer = ev.peer;
+                peer.txBytes.addAndGet(ev.len);
+                peer.lastAnySentNanos = device.clock.nanos();
+            } catch (IOException e) {
+                device.stats.drop(DropReason.IO_ERROR);
+            }
+        }
+    }
+}

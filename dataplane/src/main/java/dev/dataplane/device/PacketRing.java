@@ -1,0 +1,57 @@
+package dev.dataplane.device;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * A Disruptor ring of packet slots carved from one off-heap block, wired as: producer, then N crypto
+ * workers that each take every N-th sequence (so crypto runs in parallel), then one in-order stage that
+ * sees slots in sequence order (so packets leave in the order they came).
+ */
+final class PacketRing {
+    final Disruptor<PacketEvent> disruptor;
+
+    PacketRing(String name, int size, int slotSize, int workers,
+               java.util.function.IntFunction<EventHandler<PacketEvent>> worker, EventHandler<PacketEvent> inOrder) {
+        ByteBuffer block = ByteBuffer.allocateDirect(size * slotSize);
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+        int[] next = {0};
+        disruptor = new Disruptor<>(() -> {
+            int i = next[0]++;
+            return new PacketEvent(block.slice(i * slotSize, slotSize));
+        }, size, threads, ProducerType.SINGLE, new BlockingWaitStrategy());
+        @SuppressWarnings("unchecked")
+        EventHandler<PacketEvent>[] stage = new EventHandler[workers];
+        for (int i = 0; i < workers; i++) stage[i] = worker.apply(i);
+        disruptor.handleEventsWith(stage).then(inOrder);
+    }
+
+    void start() {
+        disruptor.start();
+    }
+
+    void stop() {
+        disruptor.halt();
+    }
+
+    long claim() {
+        return disruptor.getRingBuffer().next();
+    }
+
+    PacketEvent get(long seq) {
+        return disruptor.getRingBuffer().get(seq);
+    }
+
+    void publish(long seq) {
+        disruptor.getRingBuffer().publish(seq);
+    }
+}

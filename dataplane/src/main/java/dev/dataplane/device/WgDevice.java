@@ -1,0 +1,336 @@
+package dev.dataplane.device;
+
+import dev.dataplane.crypto.ChaChaPoly;
+import dev.dataplane.crypto.noise.CookieChecker;
+import dev.dataplane.crypto.noise.StaticIdentity;
+import dev.dataplane.encap.ip.IpPacket;
+import dev.dataplane.routing.AllowedIps;
+import dev.dataplane.tun.TunDevice;
+import dev.dataplane.tun.UdpEndpoint;
+import dev.dataplane.tun.UdpSocket;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A WireGuard interface: its identity, peers and routing, the UDP socket, and the three parts that move
+ * packets — {@link Outbound}, {@link Inbound} and the {@link ControlLoop}. Configuration methods must run
+ * on the control thread; {@link DeviceConfig} takes care of that for callers.
+ */
+public final class WgDevice implements AutoCloseable {
+    public static final int DEFAULT_MTU = 1420;
+    private static final int RING_SIZE = 1024;
+
+    final String name;
+    final Clock clock;
+    final ProtocolLimits limits;
+    final DeviceStats stats = new DeviceStats();
+    final IndexTable indices = new IndexTable();
+    final ControlLoop control;
+    final CookieChecker cookieChecker;
+    private final TunDevice tun;
+    private final Outbound outbound;
+    private final Inbound inbound;
+    private final PrintStream log;
+
+    volatile StaticIdentity identity;
+    private volatile UdpSocket socket;
+    private int listenPort;
+    private int fwmark;
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private volatile List<Peer> peerList = List.of();
+    private final AllowedIps<Peer> allowedIps = new AllowedIps<>();
+
+    // the control thread's own sealing slot, for keepalives and staged packets
+    private final PacketEvent controlSlot;
+    private final ChaChaPoly controlAead = new ChaChaPoly();
+    private final ByteBuffer rawSend;
+
+    public WgDevice(String name, TunDevice tun, Clock clock, ProtocolLimits limits, int workers, PrintStream log) {
+        this.name = name;
+        this.tun = tun;
+        this.clock = clock;
+        this.limits = limits;
+        this.log = log;
+        int slot = slotSize(tun.mtu());
+        this.cookieChecker = new CookieChecker(null, clock::nanos);
+        this.control = new ControlLoop(this);
+        this.outbound = new Outbound(this, RING_SIZE, slot, workers);
+        this.inbound = new Inbound(this, RING_SIZE, slot, workers);
+        this.controlSlot = new PacketEvent(ByteBuffer.allocateDirect(slot));
+        this.rawSend = ByteBuffer.allocateDirect(slot);
+    }
+
+    static int slotSize(int mtu) {
+        return Math.max(2048, (mtu + 64 + 63) & ~63);
+    }
+
+    public void start() {
+        control.start();
+        outbound.start(tun);
+        inbound.start(tun);
+    }
+
+    @Override
+    public void close() {
+        outbound.stop();
+        inbound.stop();
+        control.stop();
+        UdpSocket s = socket;
+        socket = null;
+        if (s != null) s.close();
+        tun.close();
+        for (Peer p : peerList) for (Keypair kp : p.clearKeypairs()) retire(kp);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DeviceStats stats() {
+        return stats;
+    }
+
+    public DeviceConfig config() {
+        return new DeviceConfig(this);
+    }
+
+    int mtu() {
+        return tun.mtu();
+    }
+
+    UdpSocket socket() {
+        return socket;
+    }
+
+    void log(String message) {
+        log.println(LocalTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + name + ": " + message);
+    }
+
+    // ---- routing -------------------------------------------------------------------------------
+
+    Peer routeOutbound(DirectBuffer b, int off, int len) {
+        return switch (IpPacket.version(b, off, len)) {
+            case 4 -> allowedIps.lookupV4(IpPacket.ipv4Dst(b, off));
+            case 6 -> allowedIps.lookupV6(IpPacket.ipv6DstHi(b, off), IpPacket.ipv6DstLo(b, off));
+            default -> null;
+        };
+    }
+
+    /** The peer the inner packet's source address belongs to; the data must have come from it. */
+    Peer routeInbound(DirectBuffer b, int off, int len) {
+        return switch (IpPacket.version(b, off, len)) {
+            case 4 -> allowedIps.lookupV4(IpPacket.ipv4Src(b, off));
+            case 6 -> allowedIps.lookupV6(IpPacket.ipv6SrcHi(b, off), IpPacket.ipv6SrcLo(b, off));
+            default -> null;
+        };
+    }
+
+    // ---- events from the data path ---------------------------------------------------------------
+
+    void wantHandshake(Peer peer) {
+        if (!peer.handshakeWanted.getAndSet(true)) control.wake();
+    }
+
+    /** An authenticated packet came from {@code source}: confirm the session, follow a roaming peer. */
+    void authenticatedFrom(Peer peer, Keypair kp, UdpEndpoint source, long now) {
+        if (kp != null) {
+            if (peer.next == kp) retire(peer.confirm(kp));
+            if (kp.initiator && kp == peer.current && !peer.rekeyOnReceiveSent
+                    && now - kp.createdNanos >= limits.rekeyOnReceiveNanos()) {
+                peer.rekeyOnReceiveSent = true;
+                wantHandshake(peer);
+            }
+        }
+        UdpEndpoint known = peer.endpoint;
+        if (known == null || !known.equals(source)) peer.endpoint = new UdpEndpoint().copyFrom(source);
+        peer.lastAuthReceivedNanos = now;
+        peer.firstUnansweredSendNanos = 0;
+    }
+
+    void retire(Keypair kp) {
+        if (kp == null) return;
+        indices.remove(kp.localIndex);
+        kp.destroy();
+    }
+
+    // ---- sending from the control thread -----------------------------------------------------------
+
+    void sendHandshakeMessage(Peer peer, byte[] msg) {
+        UdpEndpoint to = peer.endpoint;
+        if (to == null) return;
+        sendRaw(msg, to);
+        peer.txBytes.addAndGet(msg.length);
+        peer.lastAnySentNanos = clock.nanos();
+    }
+
+    void sendRaw(byte[] msg, UdpEndpoint to) {
+        UdpSocket s = socket;
+        if (s == null) return;
+        rawSend.clear();
+        rawSend.put(0, msg);
+        try {
+            s.send(rawSend, 0, msg.length, to);
+        } catch (IOException e) {
+            stats.drop(DropReason.IO_ERROR);
+        }
+    }
+
+    /** Sends what was staged for {@code peer} if it has a session now; true if anything was sent. */
+    boolean flushStaged(Peer peer) {
+        boolean sent = false;
+        byte[] packet;
+        while (usableKeypair(peer) != null && (packet = peer.staged.poll()) != null) {
+            sent |= sendTransport(peer, packet);
+        }
+        return sent;
+    }
+
+    void sendKeepalive(Peer peer) {
+        if (usableKeypair(peer) == null) {
+            wantHandshake(peer);
+            return;
+        }
+        if (!flushStaged(peer)) sendTransport(peer, new byte[0]);
+    }
+
+    private Keypair usableKeypair(Peer peer) {
+        Keypair kp = peer.current;
+        return kp == null || kp.expired(clock.nanos(), limits) ? null : kp;
+    }
+
+    private boolean sendTransport(Peer peer, byte[] plain) {
+        Keypair kp = usableKeypair(peer);
+        UdpEndpoint to = peer.endpoint;
+        UdpSocket s = socket;
+        if (kp == null || to == null || s == null) return false;
+        long counter = kp.nextCounter(limits);
+        if (counter < 0) return false;
+        PacketEvent ev = controlSlot;
+        ev.reset();
+        ev.view.putBytes(Outbound.HEADER, plain);
+        ev.len = plain.length;
+        ev.keypair = kp;
+        ev.counter = counter;
+        int len = Outbound.seal(controlAead, ev, mtu());
+        try {
+            s.send(ev.buf, 0, len, to);
+            peer.txBytes.addAndGet(len);
+            long now = clock.nanos();
+            peer.lastAnySentNanos = now;
+            if (plain.length > 0 && peer.firstUnansweredSendNanos == 0) peer.firstUnansweredSendNanos = now;
+            return true;
+        } catch (IOException e) {
+            stats.drop(DropReason.IO_ERROR);
+            return false;
+        }
+    }
+
+    // ---- configuration (control thread) ------------------------------------------------------------
+
+    List<Peer> peerList() {
+        return peerList;
+    }
+
+    Peer peer(byte[] publicKey) {
+        return peers.get(HexFormat.of().formatHex(publicKey));
+    }
+
+    void setPrivateKey(byte[] key) {
+        StaticIdentity id = key == null || isZero(key) ? null : new StaticIdentity(key);
+        StaticIdentity old = identity;
+        if (old != null && id != null && Arrays.equals(old.publicKey(), id.publicKey())) return;
+        identity = id;
+        cookieChecker.setIdentity(id);
+        if (id != null) {
+            Peer self = peer(id.publicKey());   // a peer with our own key makes no sense: wireguard-go drops it
+            if (self != null) removePeer(self);
+        }
+        for (Peer p : peerList) {
+            p.handshake.setIdentity(id);
+            for (Keypair kp : p.clearKeypairs()) retire(kp);
+        }
+    }
+
+    byte[] privateKey() {
+        StaticIdentity id = identity;
+        return id == null ? null : id.privateKey();
+    }
+
+    int listenPort() {
+        return listenPort;
+    }
+
+    /** Binds the UDP socket to {@code port} (0 = any); throws if the port is taken. */
+    void bind(int port) throws IOException {
+        UdpSocket fresh = UdpSocket.bind(null, port);
+        UdpSocket old = socket;
+        socket = fresh;
+        listenPort = fresh.localPort();
+        if (old != null) old.close();
+        if (fwmark != 0) fresh.setMark(fwmark);
+    }
+
+    int fwmark() {
+        return fwmark;
+    }
+
+    void setFwmark(int mark) throws IOException {
+        fwmark = mark;
+        UdpSocket s = socket;
+        if (s != null) s.setMark(mark);
+    }
+
+    Peer addPeer(byte[] publicKey) {
+        StaticIdentity id = identity;
+        Peer p = new Peer(publicKey, id, clock);
+        peers.put(HexFormat.of().formatHex(publicKey), p);
+        peerList = List.copyOf(peers.values());
+        return p;
+    }
+
+    void removePeer(Peer p) {
+        peers.remove(p.hexKey());
+        peerList = List.copyOf(peers.values());
+        allowedIps.removeByPeer(p);
+        for (Keypair kp : p.clearKeypairs()) retire(kp);
+        indices.remove(p.handshake.localIndex());
+        p.handshake.clear();
+        p.staged.clear();
+    }
+
+    void removeAllPeers() {
+        for (Peer p : new ArrayList<>(peerList)) removePeer(p);
+    }
+
+    void addAllowedIp(Peer p, InetAddress address, int cidr) {
+        allowedIps.insert(address.getAddress(), cidr, p);
+    }
+
+    void clearAllowedIps(Peer p) {
+        allowedIps.removeByPeer(p);
+    }
+
+    List<Map.Entry<InetAddress, Integer>> allowedIpsOf(Peer p) {
+        List<Map.Entry<InetAddress, Integer>> out = new ArrayList<>();
+        allowedIps.forEach(p, (a, c) -> out.add(Map.entry(a, c)));
+        return out;
+    }
+
+    private static boolean isZero(byte[] key) {
+        int acc = 0;
+        for (byte b : key) acc |= b;
+        return acc == 0;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.dataplane.uapi;
+
+import dev.dataplane.device.DeviceConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * Serves UAPI on /var/run/wireguard/NAME.sock (directory 0700, socket 0600), where wg, wg-quick and wgctrl
+ * look for userspace WireGuard. One virtual thread per client, a bounded number of clients.
+ */
+public final class UapiServer implements AutoCloseable {
+    public static final Path DEFAULT_DIR = Path.of("/var/run/wireguard");
+    private static final int MAX_CLIENTS = 32;
+
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final DeviceConfig device;
+    private final Consumer<String> log;
+    private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private UapiServer(Path path, ServerSocketChannel server, DeviceConfig device, Consumer<String> log) {
+        this.path = path;
+        this.server = server;
+        this.device = device;
+        this.log = log;
+        this.acceptor = Thread.ofPlatform().daemon().name("uapi-" + path.getFileName()).start(this::acceptLoop);
+    }
+
+    /** Socket path for interface {@code name}. */
+    public static Path socketPath(Path dir, String name) {
+        return dir.resolve(name + ".sock");
+    }
+
+    /**
+     * Starts serving; refuses when a live process already answers on the socket, replaces a stale one.
+     */
+    public static UapiServer start(Path dir, String name, DeviceConfig device, Consumer<String> log) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path path = socketPath(dir, name);
+        if (Files.exists(path)) {
+            if (isLive(path)) throw new IOException("UAPI socket " + path + " is in use by a running process");
+            Files.delete(path);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return new UapiServer(path, server, device, log);
+    }
+
+    static boolean isLive(Path path) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return probe.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel client = server.accept();
+                if (!clients.tryAcquire()) {
+                    log.accept("UAPI: too many clients, refusing one");
+                    client.close();
+                    continue;
+                }
+                Thread.ofVirtual().name("uapi-client").start(() -> serve(client));
+            } catch (IOException e) {
+                if (!closed) log.accept("UAPI accept failed: " + e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
+            Writer out = new OutputStreamWriter(Channels.newOutputStream(client), StandardCharsets.UTF_8);
+            new UapiProtocol(device, log).serve(in, out);
+        } catch (IOException | RuntimeException e) {
+            log.accept("UAPI client: " + e.getMessage());
+        } finally {
+            clients.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.accept("could not remove " + path + ": " + e.getMessage());
+        }
+    }
+}
