@@ -8,15 +8,20 @@ import java.util.Properties;
 /** Command-line front door: parses flags and dispatches to a mode. Returns the process exit status. */
 public final class Cli {
     static final int EXIT_USAGE = 2;
+    static final int EXIT_FAILURE = 1;
 
     static final String USAGE = """
-            Usage: dataplane [--iface NAME] [--mode wireguard] [options]
+            Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N]
                    dataplane demo [--peer wireguard-go|ours]
+                   dataplane bench [--quick] [--runs N]
                    dataplane --version | --help
 
-              --iface NAME     TUN device to create; its UAPI socket is /var/run/wireguard/NAME.sock
-              --mode MODE      wireguard (default)
+              --iface NAME     create TUN device NAME and serve UAPI on /var/run/wireguard/NAME.sock;
+                               configure it with wg(8) or wg-quick(8); runs in the foreground
+              --mode MODE      wireguard (the default and, for now, the only mode)
               --mtu N          MTU of the TUN device (default 1420)
+              --workers N      crypto workers per direction (default: half the cores, 1..4)
+              --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit
               --help           print this help and exit
             """;
@@ -24,10 +29,6 @@ public final class Cli {
     private Cli() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.print(USAGE);
-            return EXIT_USAGE;
-        }
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 out.print(USAGE);
@@ -38,9 +39,27 @@ public final class Cli {
                 return 0;
             }
         }
-        err.println("dataplane: unknown argument: " + args[0]);
-        err.print(USAGE);
-        return EXIT_USAGE;
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (Options.UsageException e) {
+            err.println("dataplane: " + e.getMessage());
+            err.print(USAGE);
+            return EXIT_USAGE;
+        }
+        try {
+            return switch (options.command()) {
+                case "demo" -> Demo.run(options, out, err);
+                case "bench" -> {
+                    err.println("dataplane: bench is not available in this build yet");
+                    yield EXIT_FAILURE;
+                }
+                default -> DeviceCommand.run(options, err);
+            };
+        } catch (Exception e) {
+            err.println("dataplane: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
     }
 
     static String version() {

@@ -53,7 +53,7 @@ final class Outbound {
                 route(ev);
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
-                if (running) device.log("TUN read failed: " + e.getMessage());
+                if (running) device.fatal("TUN read failed: " + e.getMessage());
                 running = false;
             } finally {
                 ring.publish(seq);

@@ -43,6 +43,7 @@ public final class WgDevice implements AutoCloseable {
     private final Outbound outbound;
     private final Inbound inbound;
     private final PrintStream log;
+    private volatile Runnable onFatal;
 
     volatile StaticIdentity identity;
     private volatile UdpSocket socket;
@@ -115,7 +116,22 @@ public final class WgDevice implements AutoCloseable {
     }
 
     void log(String message) {
+        logLine(message);
+    }
+
+    public void logLine(String message) {
         log.println(LocalTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + name + ": " + message);
+    }
+
+    /** Called once when the device cannot go on (its TUN device vanished); the owner shuts it down. */
+    public void onFatal(Runnable action) {
+        this.onFatal = action;
+    }
+
+    void fatal(String why) {
+        logLine(why);
+        Runnable r = onFatal;
+        if (r != null) r.run();
     }
 
     // ---- routing -------------------------------------------------------------------------------

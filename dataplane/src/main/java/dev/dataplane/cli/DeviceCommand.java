@@ -1,0 +1,74 @@
+package dev.dataplane.cli;
+
+import dev.dataplane.device.Clock;
+import dev.dataplane.device.ProtocolLimits;
+import dev.dataplane.device.WgDevice;
+import dev.dataplane.tun.TunDevice;
+import dev.dataplane.uapi.UapiServer;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * `dataplane --iface NAME`: the sidecar. Creates the TUN device and the UAPI socket, serves until
+ * SIGINT/SIGTERM (or until the interface is deleted, as `wg-quick down` does), then removes both.
+ */
+final class DeviceCommand {
+    private DeviceCommand() {}
+
+    static int run(Options o, PrintStream err) throws IOException {
+        String name = o.iface();
+        if (Files.exists(Path.of("/sys/class/net", name))) {
+            err.println("dataplane: interface " + name + " already exists");
+            return Cli.EXIT_FAILURE;
+        }
+        Path sock = UapiServer.socketPath(UapiServer.DEFAULT_DIR, name);
+        if (Files.exists(sock) && isLive(sock)) {
+            err.println("dataplane: " + sock + " is held by a running process");
+            return Cli.EXIT_FAILURE;
+        }
+        TunDevice tun = TunDevice.create(name, o.mtu());
+        WgDevice device = new WgDevice(name, tun, Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
+        UapiServer uapi;
+        try {
+            device.config().set(e -> {
+                try {
+                    e.listenPort(0);
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            uapi = UapiServer.start(UapiServer.DEFAULT_DIR, name, device.config(), msg -> device.logLine(msg));
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        device.onFatal(stop::countDown);
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        device.start();
+        device.logLine("up: TUN " + name + " (mtu " + o.mtu() + "), UAPI " + uapi.path() + ", " + o.workers() + " worker(s)");
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        device.logLine("shutting down");
+        uapi.close();
+        device.close();
+        return 0;
+    }
+
+    private static boolean isLive(Path sock) {
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

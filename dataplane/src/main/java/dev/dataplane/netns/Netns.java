@@ -1,0 +1,141 @@
+package dev.dataplane.netns;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A network namespace made for a test, the demo or the benchmark, with a unique name. Closing it kills the
+ * processes started through it (by PID, nothing else) and deletes the namespace, which also removes every
+ * link inside it.
+ */
+public final class Netns implements AutoCloseable {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final long TIMEOUT_S = 60;
+
+    private final String name;
+    private final List<Process> processes = new ArrayList<>();
+
+    private Netns(String name) {
+        this.name = name;
+    }
+
+    /** Creates "dp-PREFIX-PID-N" with its loopback up. */
+    public static Netns create(String prefix) throws IOException {
+        String name = "dp-" + prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+        run(List.of("ip", "netns", "add", name));
+        Netns ns = new Netns(name);
+        try {
+            ns.exec("ip", "link", "set", "lo", "up");
+        } catch (IOException e) {
+            ns.close();
+            throw e;
+        }
+        return ns;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Runs a command inside the namespace and returns its stdout; fails with its output if it fails. */
+    public String exec(String... cmd) throws IOException {
+        return run(inside(Map.of(), cmd));
+    }
+
+    /** Runs a command inside the namespace, returning its exit status and not throwing on failure. */
+    public int status(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(inside(Map.of(), cmd)).redirectErrorStream(true).start();
+        try {
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Starts a long-running command inside the namespace; it is killed on {@link #close()}. */
+    public Process start(Map<String, String> env, Path log, String... cmd) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(inside(env, cmd)).redirectErrorStream(true);
+        pb.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p = pb.start();
+        synchronized (processes) {
+            processes.add(p);
+        }
+        return p;
+    }
+
+    private List<String> inside(Map<String, String> env, String... cmd) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        if (!env.isEmpty()) {
+            full.add("env");
+            env.forEach((k, v) -> full.add(k + "=" + v));
+        }
+        full.addAll(List.of(cmd));
+        return full;
+    }
+
+    /** Joins two namespaces with a veth pair and gives each end an address (e.g. "198.18.0.1/24"). */
+    public static void link(Netns a, String ifA, String addrA, Netns b, String ifB, String addrB) throws IOException {
+        run(List.of("ip", "link", "add", ifA, "netns", a.name, "type", "veth", "peer", "name", ifB, "netns", b.name));
+        a.exec("ip", "addr", "add", addrA, "dev", ifA);
+        b.exec("ip", "addr", "add", addrB, "dev", ifB);
+        a.exec("ip", "link", "set", ifA, "up");
+        b.exec("ip", "link", "set", ifB, "up");
+    }
+
+    @Override
+    public void close() {
+        synchronized (processes) {
+            for (Process p : processes) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            processes.clear();
+        }
+        try {
+            run(List.of("ip", "netns", "delete", name));
+        } catch (IOException e) {
+            System.err.println("warning: could not delete namespace " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs a command to completion; returns stdout, or throws with everything it printed. */
+    public static String run(List<String> cmd) throws IOException {
+        Path out = Files.createTempFile("dp-cmd", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", cmd));
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text.strip());
+            }
+            return text;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", cmd), e);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
