@@ -1,0 +1,127 @@
+package dev.dataplane.interop;
+
+import dev.dataplane.demo.Measure;
+import dev.dataplane.demo.Tunnel;
+import dev.dataplane.demo.Tunnel.Impl;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `bin/dataplane --iface` as a real process in a namespace, against wireguard-go and against itself,
+ * configured only with `wg` and `ip`.
+ */
+class WireGuardDeviceIT {
+    private static Path logs;
+
+    @BeforeAll
+    static void logs() throws Exception {
+        logs = Files.createTempDirectory("dp-it");
+    }
+
+    @BeforeEach
+    void root() {
+        Root.require();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void pingsInnerV4AndV6OverV4AndV6Underlay(Impl peer) throws Exception {
+        try (Tunnel t = Tunnel.up("png", Impl.OURS, peer, logs)) {
+            assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0, "first ping (IPv4 inner, IPv4 underlay)");
+            assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER6_B), "IPv6 inner");
+            assertEquals(0, t.b.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_A), "the other way round");
+
+            // move both ends to the IPv6 underlay
+            t.a.exec("wg", "set", t.ifA, "peer", t.pubB, "endpoint", "[fd00:18::2]:" + Tunnel.PORT);
+            t.b.exec("wg", "set", t.ifB, "peer", t.pubA, "endpoint", "[fd00:18::1]:" + Tunnel.PORT);
+            assertEquals(0, t.a.status("ping", "-c", "3", "-W", "2", Tunnel.INNER_B), "IPv4 inner over IPv6 underlay");
+            assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER6_B), "IPv6 inner over IPv6 underlay");
+            String show = t.a.exec("wg", "show", t.ifA, "endpoints");
+            assertTrue(show.contains("[fd00:18::2]:" + Tunnel.PORT), "ours reports the IPv6 endpoint: " + show);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void iperfBothWaysAndWgShowCounts(Impl peer) throws Exception {
+        try (Tunnel t = Tunnel.up("ipf", Impl.OURS, peer, logs)) {
+            assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
+            long[] before = transfer(t);
+            double ab = Measure.iperfGbps(t.a, t.b, Tunnel.INNER_B, 10, 1);
+            double ba = Measure.iperfGbps(t.b, t.a, Tunnel.INNER_A, 10, 1);
+            System.out.printf("iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", peer, ab, peer, ba);
+            assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
+            assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
+            long[] after = transfer(t);
+            assertTrue(after[0] > before[0] + 10_000_000 && after[1] > before[1] + 10_000_000,
+                    "wg show transfer rises: before rx/tx " + before[0] + "/" + before[1] + " after " + after[0] + "/" + after[1]);
+            String hs = t.a.exec("wg", "show", t.ifA, "latest-handshakes").trim();
+            long when = Long.parseLong(hs.split("\\s+")[1]);
+            assertTrue(Math.abs(System.currentTimeMillis() / 1000 - when) < 120, "recent handshake: " + hs);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void rekeysMidStreamWithoutStalling(Impl peer) throws Exception {
+        // ours initiates and rekeys every 2 s; the stream must keep flowing through several key changes
+        try (Tunnel t = Tunnel.up("rky", Impl.OURS, peer, logs, "-Ddataplane.rekeyAfterTime=2")) {
+            assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
+            long firstHandshake = latestHandshake(t);
+            String json = iperfJson(t, 8);
+            Matcher m = Pattern.compile("\"sum\":\\s*\\{[^}]*?\"bytes\":\\s*(\\d+)").matcher(json);
+            int intervals = 0;
+            while (m.find()) {
+                intervals++;
+                assertTrue(Long.parseLong(m.group(1)) > 0, "an interval with no data: the stream stalled");
+            }
+            assertTrue(intervals >= 8, "iperf3 reported " + intervals + " intervals");
+            assertTrue(latestHandshake(t) > firstHandshake, "handshakes happened during the stream");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void followsARoamingPeer(Impl peer) throws Exception {
+        try (Tunnel t = Tunnel.up("roam", Impl.OURS, peer, logs)) {
+            assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
+            t.b.exec("ip", "addr", "del", Tunnel.UNDERLAY_B + "/24", "dev", "veth0");
+            t.b.exec("ip", "addr", "add", "198.18.0.3/24", "dev", "veth0");
+            // the peer speaks first from its new address; ours must answer there
+            assertEquals(0, t.b.status("ping", "-c", "3", "-W", "2", Tunnel.INNER_A), "traffic flows after roaming");
+            String ep = t.a.exec("wg", "show", t.ifA, "endpoints");
+            assertTrue(ep.contains("198.18.0.3:"), "ours follows the new endpoint: " + ep);
+            assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_B), "and can start traffic itself");
+        }
+    }
+
+    private static String iperfJson(Tunnel t, int seconds) throws Exception {
+        Process srv = t.b.start(java.util.Map.of(), null, "iperf3", "-s", "-1", "-B", Tunnel.INNER_B);
+        try {
+            Thread.sleep(300);
+            return t.a.exec("timeout", String.valueOf(seconds + 15), "iperf3", "-c", Tunnel.INNER_B, "-t", String.valueOf(seconds), "-J");
+        } finally {
+            srv.destroy();
+        }
+    }
+
+    private static long latestHandshake(Tunnel t) throws Exception {
+        String hs = t.a.exec("wg", "show", t.ifA, "latest-handshakes").trim();
+        return Long.parseLong(hs.split("\\s+")[1]);
+    }
+
+    private static long[] transfer(Tunnel t) throws Exception {
+        String[] f = t.a.exec("wg", "show", t.ifA, "transfer").trim().split("\\s+");
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+    }
+}
