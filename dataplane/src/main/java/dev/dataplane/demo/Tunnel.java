@@ -59,8 +59,8 @@ public final class Tunnel implements AutoCloseable {
             String id = (ProcessHandle.current().pid() % 10000) + "n" + SEQ.incrementAndGet();
             String ifA = "dpa" + id;
             String ifB = "dpb" + id;
-            start(a, ifA, implA, logDir, ourJvmFlags);
-            start(b, ifB, implB, logDir, ourJvmFlags);
+            startDevice(a, ifA, implA, logDir, ourJvmFlags);
+            startDevice(b, ifB, implB, logDir, ourJvmFlags);
             String privA = genkey(), privB = genkey();
             t = new Tunnel(a, b, ifA, ifB, pubkey(privA), pubkey(privB));
             t.configure(a, ifA, privA, t.pubB, UNDERLAY_B, INNER_A, INNER6_A, INNER_B, INNER6_B);
@@ -89,7 +89,8 @@ public final class Tunnel implements AutoCloseable {
         ns.exec("ip", "link", "set", iface, "up");
     }
 
-    private static void start(Netns ns, String iface, Impl impl, Path logDir, String... jvmFlags) throws IOException, InterruptedException {
+    /** Starts one WireGuard implementation as interface {@code iface} in {@code ns}; returns once its UAPI socket is up. */
+    public static Process startDevice(Netns ns, String iface, Impl impl, Path logDir, String... jvmFlags) throws IOException, InterruptedException {
         Path log = logDir.resolve(iface + ".log");
         Process p;
         if (impl == Impl.WIREGUARD_GO) {
@@ -106,6 +107,7 @@ public final class Tunnel implements AutoCloseable {
             Thread.sleep(50);
         }
         if (!Files.exists(sock)) throw new IOException(impl + " did not open " + sock + " within 15 s");
+        return p;
     }
 
     static String genkey() {
