@@ -32,7 +32,7 @@ final class DeviceCommand {
             return Cli.EXIT_FAILURE;
         }
         TunDevice tun = TunDevice.create(name, o.mtu());
-        WgDevice device = new WgDevice(name, tun, Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
+        WgDevice device = new WgDevice(name, dev.dataplane.device.PacketDevice.of(tun), Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
         UapiServer uapi;
         try {
             device.config().set(e -> {

@@ -26,7 +26,6 @@ final class ControlLoop {
     private final Timers timers;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pendingHandshakes = new AtomicInteger();
-    private final boolean forceUnderLoad = Boolean.getBoolean("dataplane.forceUnderLoad");
     private long underLoadUntil;
     private volatile boolean running = true;
     private Thread thread;
@@ -120,7 +119,7 @@ final class ControlLoop {
 
     private boolean underLoad(int backlog) {
         long now = device.clock.nanos();
-        if (forceUnderLoad || backlog >= UNDER_LOAD_BACKLOG) {
+        if (device.forceUnderLoad || backlog >= UNDER_LOAD_BACKLOG) {
             underLoadUntil = now + UNDER_LOAD_LINGER_NANOS;
             return true;
         }

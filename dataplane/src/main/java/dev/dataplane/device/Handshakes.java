@@ -172,6 +172,7 @@ final class Handshakes {
         Keypair kp = new Keypair(peer, keys, now);
         device.indices.bindKeypair(kp);
         for (Keypair old : peer.install(kp)) device.retire(old);
+        peer.handshakesCompleted.incrementAndGet();
         peer.lastHandshakeNanos = now;
         peer.lastHandshakeEpochNanos = device.clock.epochNanos();
     }

@@ -5,7 +5,6 @@ import dev.dataplane.crypto.ChaChaPoly;
 import dev.dataplane.encap.ip.IpPacket;
 import dev.dataplane.encap.wireguard.MessageType;
 import dev.dataplane.encap.wireguard.WireGuardMessages;
-import dev.dataplane.tun.TunDevice;
 import dev.dataplane.tun.UdpEndpoint;
 import dev.dataplane.tun.UdpSocket;
 
@@ -25,7 +24,7 @@ final class Inbound {
     private final int workers;
     private final int slotSize;
     private volatile boolean running = true;
-    private TunDevice tun;
+    private PacketDevice tun;
 
     Inbound(WgDevice device, int ringSize, int slotSize, int workers) {
         this.device = device;
@@ -34,7 +33,7 @@ final class Inbound {
         this.ring = new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, new Deliverer());
     }
 
-    void start(TunDevice tun) {
+    void start(PacketDevice tun) {
         this.tun = tun;
         ring.start();
         Thread reader = new Thread(this::readLoop, "wg-udp-reader");

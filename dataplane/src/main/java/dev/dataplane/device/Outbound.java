@@ -4,7 +4,6 @@ import dev.dataplane.crypto.ChaChaPoly;
 import dev.dataplane.encap.ip.IpPacket;
 import dev.dataplane.encap.wireguard.MessageType;
 import dev.dataplane.encap.wireguard.WireGuardMessages;
-import dev.dataplane.tun.TunDevice;
 import dev.dataplane.tun.UdpEndpoint;
 import dev.dataplane.tun.UdpSocket;
 import com.lmax.disruptor.EventHandler;
@@ -30,7 +29,7 @@ final class Outbound {
         this.ring = new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender());
     }
 
-    void start(TunDevice tun) {
+    void start(PacketDevice tun) {
         ring.start();
         reader = new Thread(() -> readLoop(tun), "wg-tun-reader");
         reader.setDaemon(true);
@@ -42,7 +41,7 @@ final class Outbound {
         ring.stop();
     }
 
-    private void readLoop(TunDevice tun) {
+    private void readLoop(PacketDevice tun) {
         int mtu = tun.mtu();
         while (running) {
             long seq = ring.claim();

@@ -32,6 +32,7 @@ public final class Peer {
     volatile Keypair previous;
     volatile Keypair next;
 
+    final java.util.concurrent.atomic.AtomicInteger handshakesCompleted = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicLong rxBytes = new AtomicLong();
     final AtomicLong txBytes = new AtomicLong();
     volatile long lastHandshakeEpochNanos;

@@ -5,7 +5,6 @@ import dev.dataplane.crypto.noise.CookieChecker;
 import dev.dataplane.crypto.noise.StaticIdentity;
 import dev.dataplane.encap.ip.IpPacket;
 import dev.dataplane.routing.AllowedIps;
-import dev.dataplane.tun.TunDevice;
 import dev.dataplane.tun.UdpEndpoint;
 import dev.dataplane.tun.UdpSocket;
 import org.agrona.DirectBuffer;
@@ -39,13 +38,15 @@ public final class WgDevice implements AutoCloseable {
     final IndexTable indices = new IndexTable();
     final ControlLoop control;
     final CookieChecker cookieChecker;
-    private final TunDevice tun;
+    private final PacketDevice tun;
     private final Outbound outbound;
     private final Inbound inbound;
     private final PrintStream log;
     private volatile Runnable onFatal;
 
     volatile StaticIdentity identity;
+    /** Answer every handshake with a cookie reply unless MAC2 is valid (tests; -Ddataplane.forceUnderLoad). */
+    volatile boolean forceUnderLoad = Boolean.getBoolean("dataplane.forceUnderLoad");
     private volatile UdpSocket socket;
     private int listenPort;
     private int fwmark;
@@ -58,7 +59,7 @@ public final class WgDevice implements AutoCloseable {
     private final ChaChaPoly controlAead = new ChaChaPoly();
     private final ByteBuffer rawSend;
 
-    public WgDevice(String name, TunDevice tun, Clock clock, ProtocolLimits limits, int workers, PrintStream log) {
+    public WgDevice(String name, PacketDevice tun, Clock clock, ProtocolLimits limits, int workers, PrintStream log) {
         this.name = name;
         this.tun = tun;
         this.clock = clock;
@@ -97,6 +98,10 @@ public final class WgDevice implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    public void forceUnderLoad(boolean on) {
+        forceUnderLoad = on;
     }
 
     public DeviceStats stats() {

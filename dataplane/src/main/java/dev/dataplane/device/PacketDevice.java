@@ -1,0 +1,45 @@
+package dev.dataplane.device;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The inside face of a tunnel: where plaintext IP packets come from and go to. In production a TUN
+ * device; in protocol tests an in-memory queue, so engine behaviour is tested without root.
+ */
+public interface PacketDevice extends AutoCloseable {
+    int mtu();
+
+    /** Blocks for the next packet, copies it to {@code buf} at {@code off}; returns its length. */
+    int read(ByteBuffer buf, int off, int maxLen) throws IOException;
+
+    void write(ByteBuffer buf, int off, int len) throws IOException;
+
+    @Override
+    void close();
+
+    /** Adapts the TUN device of the I/O layer. */
+    static PacketDevice of(dev.dataplane.tun.TunDevice tun) {
+        return new PacketDevice() {
+            @Override
+            public int mtu() {
+                return tun.mtu();
+            }
+
+            @Override
+            public int read(ByteBuffer buf, int off, int maxLen) throws IOException {
+                return tun.read(buf, off, maxLen);
+            }
+
+            @Override
+            public void write(ByteBuffer buf, int off, int len) throws IOException {
+                tun.write(buf, off, len);
+            }
+
+            @Override
+            public void close() {
+                tun.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,217 @@
+package dev.dataplane.device;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import static dev.dataplane.device.EnginePair.A_INNER;
+import static dev.dataplane.device.EnginePair.B_INNER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Protocol behaviour of two engines in one JVM (no root): handshakes, data, staging, cryptokey routing,
+ * replay, garbage, rekeying, timers on a manual clock, cookies under load, roaming.
+ */
+class EngineTest {
+    private static final long WAIT_MS = 5000;
+
+    @Test
+    void deliversBothWaysIpv4AndIpv6() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            byte[] out = Packets.ipv4(A_INNER, B_INNER, 100, 1);
+            p.tunA.inject(out);
+            assertArrayEquals(out, p.tunB.delivered(WAIT_MS));
+            byte[] back = Packets.ipv4(B_INNER, A_INNER, 1300, 2);
+            p.tunB.inject(back);
+            assertArrayEquals(back, p.tunA.delivered(WAIT_MS));
+            byte[] v6 = Packets.ipv6(EnginePair.address("fd00::1").getAddress(), EnginePair.address("fd00::2").getAddress(), 500);
+            p.tunA.inject(v6);
+            assertArrayEquals(v6, p.tunB.delivered(WAIT_MS));
+            assertEquals(1, p.peerOfA().handshakesCompleted.get());
+            assertTrue(p.peerOfA().txBytes() > 0 && p.peerOfA().rxBytes() > 0);
+        }
+    }
+
+    @Test
+    void stagesPacketsWhileTheHandshakeRuns() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            Set<Integer> sent = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 64, i));
+                sent.add(i);
+            }
+            Set<Integer> got = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                byte[] d = p.tunB.delivered(WAIT_MS);
+                assertNotNull(d, "packet " + i + " of 20 never arrived");
+                got.add(((d[4] & 0xff) << 8) | (d[5] & 0xff));
+            }
+            assertEquals(sent, got);
+        }
+    }
+
+    @Test
+    void dropsPacketsWithoutRouteOrFromADisallowedSource() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, Packets.ip(10, 0, 0, 77), 10, 1));   // no peer has 10.0.0.77
+            waitFor(() -> p.a.stats().drops(DropReason.NO_ROUTE) == 1);
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 10, 2));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            p.tunA.inject(Packets.ipv4(Packets.ip(10, 0, 0, 99), B_INNER, 10, 3));   // spoofed inner source
+            waitFor(() -> p.b.stats().drops(DropReason.SOURCE_NOT_ALLOWED) == 1);
+            assertNull(p.tunB.delivered(200));
+        }
+    }
+
+    @Test
+    void dropsReplayedTransportMessages() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, true)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            byte[] transport = p.relay.fromA.stream().filter(m -> m[0] == 4 && m.length > 32).reduce((x, y) -> y).orElseThrow();
+            p.relay.replayToB(transport);
+            waitFor(() -> p.b.stats().drops(DropReason.REPLAYED) == 1);
+            assertNull(p.tunB.delivered(200), "a replayed packet is not delivered");
+        }
+    }
+
+    @Test
+    void survivesGarbageAndCountsIt() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false);
+             DatagramChannel junk = DatagramChannel.open()) {
+            InetSocketAddress b = new InetSocketAddress("127.0.0.1", p.b.config().get().listenPort());
+            Random r = new Random(42);
+            for (int i = 0; i < 2000; i++) {
+                byte[] d = new byte[r.nextInt(200)];
+                r.nextBytes(d);
+                if (d.length > 0 && i % 2 == 0) d[0] = (byte) (1 + r.nextInt(4));
+                if (d.length > 3 && i % 4 == 0) d[1] = d[2] = d[3] = 0;
+                junk.send(ByteBuffer.wrap(d), b);
+            }
+            byte[] initiationBadMac = new byte[148];
+            initiationBadMac[0] = 1;
+            junk.send(ByteBuffer.wrap(initiationBadMac), b);
+            waitFor(() -> p.b.stats().drops(DropReason.HANDSHAKE_INVALID) >= 1);
+            assertTrue(p.b.stats().drops(DropReason.MALFORMED) > 0);
+            // still works
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+        }
+    }
+
+    @Test
+    void rekeysAfterMessagesWithoutLosingData() throws Exception {
+        ProtocolLimits l = ProtocolLimits.STANDARD;
+        ProtocolLimits low = new ProtocolLimits(25, l.rejectAfterMessages(), l.rekeyAfterTimeNanos(), l.rejectAfterTimeNanos(),
+                l.rekeyAttemptTimeNanos(), l.rekeyTimeoutNanos(), l.keepaliveTimeoutNanos(), l.maxJitterNanos());
+        try (EnginePair p = new EnginePair(low, false)) {
+            for (int i = 0; i < 120; i++) {
+                p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 64, i));
+                assertNotNull(p.tunB.delivered(WAIT_MS), "packet " + i);
+                if (i % 10 == 0) p.clock.advanceSeconds(6); // lets the REKEY_TIMEOUT guard pass
+            }
+            assertTrue(p.peerOfA().handshakesCompleted.get() >= 3, "handshakes: " + p.peerOfA().handshakesCompleted.get());
+        }
+    }
+
+    @Test
+    void sendsAPassiveKeepaliveTenSecondsAfterReceivingData() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            waitFor(() -> p.peerOfA().rxBytes() > 0);
+            long rx = p.peerOfA().rxBytes();
+            p.clock.advanceSeconds(9);
+            p.b.control.tickNow();
+            Thread.sleep(200);
+            assertEquals(rx, p.peerOfA().rxBytes(), "not before 10 s");
+            p.clock.advanceSeconds(1.5);
+            p.b.control.tickNow();
+            waitFor(() -> p.peerOfA().rxBytes() == rx + 32);
+        }
+    }
+
+    @Test
+    void retransmitsTheInitiationUntilRekeyAttemptTime() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, true)) {
+            p.relay.drop = true;
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            waitFor(() -> p.peerOfA().txBytes() == 148);
+            for (int s = 0; s < 100; s++) {
+                p.clock.advanceSeconds(1);
+                p.a.control.tickNow();
+            }
+            long sent = p.peerOfA().txBytes() / 148;
+            assertTrue(sent >= 15 && sent <= 19, "initiations in 90 s of 5 s + jitter retries: " + sent);
+            for (int s = 0; s < 30; s++) {
+                p.clock.advanceSeconds(1);
+                p.a.control.tickNow();
+            }
+            assertEquals(sent, p.peerOfA().txBytes() / 148, "gave up after REKEY_ATTEMPT_TIME");
+            assertEquals(0, p.peerOfA().staged.size(), "staged packets dropped on giving up");
+        }
+    }
+
+    @Test
+    void completesTheHandshakeThroughACookieUnderLoad() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            p.b.forceUnderLoad(true);
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            waitFor(() -> p.peerOfA().txBytes() == 148);
+            Thread.sleep(300); // the cookie reply arrives
+            assertNull(p.tunB.delivered(100), "no session without MAC2");
+            p.clock.advanceSeconds(5.5);
+            p.a.control.tickNow(); // retransmission, now with MAC2 from the cookie
+            assertNotNull(p.tunB.delivered(WAIT_MS), "delivered after the cookie round trip");
+        }
+    }
+
+    @Test
+    void followsTheLatestAuthenticatedSource() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, true)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            assertEquals(p.relay.address().getPort(), p.peerOfB().endpoint().toInetSocketAddress().getPort());
+            p.relay.roam();
+            int newPort = p.relay.address().getPort();
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 2));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            assertEquals(newPort, p.peerOfB().endpoint().toInetSocketAddress().getPort(), "B follows A to its new address");
+            p.tunB.inject(Packets.ipv4(B_INNER, A_INNER, 40, 3));
+            assertNotNull(p.tunA.delivered(WAIT_MS), "and B's replies reach A there");
+        }
+    }
+
+    @Test
+    void expiredSessionsAreReplacedAndKeysWipedLater() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            p.clock.advanceSeconds(181);
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 2));
+            assertNotNull(p.tunB.delivered(WAIT_MS), "a new handshake after REJECT_AFTER_TIME");
+            assertEquals(2, p.peerOfA().handshakesCompleted.get());
+            p.clock.advanceSeconds(541);
+            p.a.control.tickNow();
+            assertNull(p.peerOfA().current, "keys wiped after 3 x REJECT_AFTER_TIME");
+        }
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + WAIT_MS + " ms");
+            Thread.sleep(10);
+        }
+    }
+}
