@@ -156,7 +156,7 @@ final class Inbound {
                 device.stats.drop(DropReason.SOURCE_NOT_ALLOWED);
                 return;
             }
-            peer.lastDataReceivedNanos = now;
+            if (peer.keepaliveDueSinceNanos == 0) peer.keepaliveDueSinceNanos = now;
             try {
                 tun.write(ev.buf, HEADER, ipLen);
             } catch (IOException e) {

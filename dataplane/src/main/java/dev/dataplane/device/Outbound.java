@@ -142,6 +142,7 @@ final class Outbound {
                 Peer peer = ev.peer;
                 peer.txBytes.addAndGet(ev.len);
                 peer.lastAnySentNanos = device.clock.nanos();
+                peer.keepaliveDueSinceNanos = 0;
             } catch (IOException e) {
                 device.stats.drop(DropReason.IO_ERROR);
             }

@@ -40,7 +40,7 @@ public final class Peer {
     // activity, written by the data path, read by the timers (0 = never)
     volatile long lastAnySentNanos;
     volatile long lastAuthReceivedNanos;
-    volatile long lastDataReceivedNanos;
+    volatile long keepaliveDueSinceNanos;   // data received and nothing sent since (0 = not due)
     volatile long firstUnansweredSendNanos;
     volatile long lastHandshakeNanos;
 

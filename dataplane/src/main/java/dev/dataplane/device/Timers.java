@@ -42,9 +42,8 @@ final class Timers {
                 handshakes.initiate(peer, false);
             }
 
-            long received = peer.lastDataReceivedNanos;
-            if (received != 0 && received - peer.lastAnySentNanos > 0
-                    && now - received >= limits.keepaliveTimeoutNanos()) {
+            long due = peer.keepaliveDueSinceNanos;
+            if (due != 0 && now - due >= limits.keepaliveTimeoutNanos()) {
                 device.sendKeepalive(peer);
             }
 

@@ -194,6 +194,7 @@ public final class WgDevice implements AutoCloseable {
         sendRaw(msg, to);
         peer.txBytes.addAndGet(msg.length);
         peer.lastAnySentNanos = clock.nanos();
+        peer.keepaliveDueSinceNanos = 0;
     }
 
     void sendRaw(byte[] msg, UdpEndpoint to) {
@@ -250,6 +251,7 @@ public final class WgDevice implements AutoCloseable {
             peer.txBytes.addAndGet(len);
             long now = clock.nanos();
             peer.lastAnySentNanos = now;
+            peer.keepaliveDueSinceNanos = 0;
             if (plain.length > 0 && peer.firstUnansweredSendNanos == 0) peer.firstUnansweredSendNanos = now;
             return true;
         } catch (IOException e) {
