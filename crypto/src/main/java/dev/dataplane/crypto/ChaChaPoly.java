@@ -1,0 +1,99 @@
+package dev.dataplane.crypto;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * ChaCha20-Poly1305 (RFC 8439) with WireGuard's nonce: 4 zero bytes, then the 64-bit counter little-endian.
+ *
+ * <p>The static methods serve the handshake (a few allocations per call are fine there). An instance serves
+ * one data-path worker: it is not thread-safe and allocates nothing per packet once its scratch has grown to
+ * the largest packet seen. See docs/crypto.md for why this is our own pure-Java engine and not the JDK Cipher.
+ */
+public final class ChaChaPoly {
+    public static final int TAG_LEN = 16;
+
+    private final ChaCha20Poly1305Engine engine = new ChaCha20Poly1305Engine();
+    private byte[] scratch = new byte[2048];
+
+    public ChaChaPoly() {}
+
+    /** Returns ciphertext || tag. */
+    public static byte[] seal(byte[] key, long counter, byte[] plaintext, byte[] aad) {
+        return sealRaw(key, 0, (int) counter, (int) (counter >>> 32), plaintext, aad);
+    }
+
+    /** Returns the plaintext, or null if authentication fails or the input is malformed. Never throws. */
+    public static byte[] open(byte[] key, long counter, byte[] ciphertextAndTag, byte[] aad) {
+        return openRaw(key, 0, (int) counter, (int) (counter >>> 32), ciphertextAndTag, aad);
+    }
+
+    /** The RFC 8439 form with a raw 12-byte nonce, for test vectors and XChaCha20. */
+    static byte[] seal(byte[] key, byte[] nonce12, byte[] plaintext, byte[] aad) {
+        return sealRaw(key, word(nonce12, 0), word(nonce12, 4), word(nonce12, 8), plaintext, aad);
+    }
+
+    static byte[] open(byte[] key, byte[] nonce12, byte[] ciphertextAndTag, byte[] aad) {
+        return openRaw(key, word(nonce12, 0), word(nonce12, 4), word(nonce12, 8), ciphertextAndTag, aad);
+    }
+
+    private static int word(byte[] b, int off) {
+        return (int) ChaCha20.INT_LE.get(b, off);
+    }
+
+    private static byte[] sealRaw(byte[] key, int n0, int n1, int n2, byte[] plaintext, byte[] aad) {
+        int[] k = keyWords(key);
+        byte[] out = Arrays.copyOf(plaintext, plaintext.length + TAG_LEN);
+        new ChaCha20Poly1305Engine().seal(k, n0, n1, n2, out, 0, plaintext.length, aad, 0, aad == null ? 0 : aad.length);
+        Arrays.fill(k, 0);
+        return out;
+    }
+
+    private static byte[] openRaw(byte[] key, int n0, int n1, int n2, byte[] in, byte[] aad) {
+        if (key == null || key.length != AeadKey.LEN || in == null || in.length < TAG_LEN) return null;
+        int[] k = keyWords(key);
+        byte[] work = in.clone();
+        int ctLen = in.length - TAG_LEN;
+        boolean ok = new ChaCha20Poly1305Engine().open(k, n0, n1, n2, work, 0, ctLen, aad, 0, aad == null ? 0 : aad.length);
+        Arrays.fill(k, 0);
+        return ok ? Arrays.copyOf(work, ctLen) : null;
+    }
+
+    private static int[] keyWords(byte[] key) {
+        if (key == null || key.length != AeadKey.LEN) throw new IllegalArgumentException("key must be 32 bytes");
+        int[] k = new int[8];
+        ChaCha20.keyWords(key, 0, k);
+        return k;
+    }
+
+    /**
+     * Encrypts directBuf[off, off+len) in place and appends the tag; returns len + 16. Absolute indexing: the
+     * buffer's position, limit and byte order are not used or changed, but off+len+16 must be within capacity.
+     */
+    public int seal(AeadKey key, long counter, ByteBuffer directBuf, int off, int len) {
+        byte[] s = scratch(len + TAG_LEN);
+        directBuf.get(off, s, 0, len);
+        engine.seal(key.words, 0, (int) counter, (int) (counter >>> 32), s, 0, len, null, 0, 0);
+        directBuf.put(off, s, 0, len + TAG_LEN);
+        return len + TAG_LEN;
+    }
+
+    /**
+     * Authenticates and decrypts directBuf[off, off+len) in place, len including the tag. Returns the plaintext
+     * length, or -1 if len is shorter than a tag or authentication fails (then the buffer is left as it was).
+     */
+    public int open(AeadKey key, long counter, ByteBuffer directBuf, int off, int len) {
+        if (len < TAG_LEN) return -1;
+        int ctLen = len - TAG_LEN;
+        byte[] s = scratch(len);
+        directBuf.get(off, s, 0, len);
+        if (!engine.open(key.words, 0, (int) counter, (int) (counter >>> 32), s, 0, ctLen, null, 0, 0)) return -1;
+        directBuf.put(off, s, 0, ctLen);
+        return ctLen;
+    }
+
+    private byte[] scratch(int n) {
+        if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
+        return scratch;
+    }
+}
