@@ -35,6 +35,7 @@ public final class AllowedIps<P> {
         synchronized (writeLock) {
             TrieNode<P> root = isV4 ? v4 : v6;
             TrieNode<P> existing = PrefixTrie.find(root, hi, lo, cidr);
+            if (existing != null && existing.peer == peer) return;
             publish(isV4, PrefixTrie.insert(root, hi, lo, cidr, peer));
             if (existing == null || existing.peer == null) size++;
         }
