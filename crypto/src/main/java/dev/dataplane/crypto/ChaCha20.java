@@ -73,10 +73,15 @@ final class ChaCha20 {
     }
 
     /**
-     * XORs the keystream into buf[off, off+len) in place, starting at the block counter already in state[12].
-     * state[12] is advanced; ks is a 16-word scratch.
+     * XORs the keystream into buf[off, off+len) in place, starting at the block counter already in state[12],
+     * which is advanced. ks is a 16-word scratch; ksBytes, when not null, is a {@link JdkChaChaBlocks#KEYSTREAM_LEN}
+     * scratch that switches keystream generation to the JDK's vectorised generator.
      */
-    static void xor(int[] state, int[] ks, byte[] buf, int off, int len) {
+    static void xor(int[] state, int[] ks, byte[] ksBytes, byte[] buf, int off, int len) {
+        if (ksBytes != null) {
+            xorJdkBlocks(state, ksBytes, buf, off, len);
+            return;
+        }
         int end = off + len;
         while (end - off >= BLOCK) {
             block(state, ks);
@@ -94,6 +99,17 @@ final class ChaCha20 {
             for (int i = 0; off < end; i++, off++) {
                 buf[off] ^= (byte) (ks[i >>> 2] >>> ((i & 3) << 3));
             }
+        }
+    }
+
+    private static void xorJdkBlocks(int[] state, byte[] ks, byte[] buf, int off, int len) {
+        while (len > 0) {
+            int n = JdkChaChaBlocks.blocks(state, ks);
+            state[12] += n / BLOCK;
+            int m = Math.min(n, len);
+            for (int i = 0; i < m; i++) buf[off + i] ^= ks[i]; // a loop C2 vectorises
+            off += m;
+            len -= m;
         }
     }
 

@@ -14,6 +14,17 @@ final class ChaCha20Poly1305Engine {
     private final byte[] polyKey = new byte[64];
     private final byte[] tag = new byte[TAG_LEN];
     private final Poly1305 poly = new Poly1305();
+    private final byte[] ksBytes; // null: pure-Java keystream
+
+    /** Uses the JDK's vectorised keystream generator when it is reachable (see {@link JdkChaChaBlocks}). */
+    ChaCha20Poly1305Engine() {
+        this(JdkChaChaBlocks.AVAILABLE);
+    }
+
+    ChaCha20Poly1305Engine(boolean jdkBlocks) {
+        if (jdkBlocks && !JdkChaChaBlocks.AVAILABLE) throw new IllegalStateException("JDK ChaCha20 blocks not reachable");
+        ksBytes = jdkBlocks ? new byte[JdkChaChaBlocks.KEYSTREAM_LEN] : null;
+    }
 
     /**
      * Encrypts buf[off, off+len) in place and writes the tag at buf[off+len]. The nonce is three little-endian
@@ -21,7 +32,7 @@ final class ChaCha20Poly1305Engine {
      */
     void seal(int[] key8, int n0, int n1, int n2, byte[] buf, int off, int len, byte[] aad, int aadOff, int aadLen) {
         start(key8, n0, n1, n2, aad, aadOff, aadLen);
-        ChaCha20.xor(state, ks, buf, off, len);
+        ChaCha20.xor(state, ks, ksBytes, buf, off, len);
         authenticate(buf, off, len, aadLen);
         poly.finish(buf, off + len);
         wipe();
@@ -36,7 +47,7 @@ final class ChaCha20Poly1305Engine {
         authenticate(buf, off, ctLen, aadLen);
         poly.finish(tag, 0);
         boolean ok = equal16(tag, buf, off + ctLen);
-        if (ok) ChaCha20.xor(state, ks, buf, off, ctLen);
+        if (ok) ChaCha20.xor(state, ks, ksBytes, buf, off, ctLen);
         wipe();
         return ok;
     }
@@ -66,6 +77,8 @@ final class ChaCha20Poly1305Engine {
         Arrays.fill(state, 0);
         Arrays.fill(ks, 0);
         Arrays.fill(polyKey, (byte) 0);
+        // ksBytes is left as is: clearing 1 KB per packet costs more than it protects, since its keystream is
+        // for a nonce never used again and reveals only plaintext the caller's buffer holds anyway
     }
 
     /** Constant-time comparison of 16 bytes. */
