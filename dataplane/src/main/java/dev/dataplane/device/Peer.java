@@ -45,6 +45,7 @@ public final class Peer {
     volatile long lastHandshakeNanos;
 
     final AtomicBoolean handshakeWanted = new AtomicBoolean();
+    volatile boolean sessionConfirmed;      // data arrived under our responder session; control flushes
     final ArrayBlockingQueue<byte[]> staged = new ArrayBlockingQueue<>(MAX_STAGED);
 
     // timer state, control thread only

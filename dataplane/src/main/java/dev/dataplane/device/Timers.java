@@ -20,6 +20,11 @@ final class Timers {
     /** Handshakes the data path asked for (no session, or time to rekey). */
     void serveWanted() {
         for (Peer peer : device.peerList()) {
+            if (peer.sessionConfirmed) {
+                peer.sessionConfirmed = false;
+                peer.handshakeInFlight = false;
+                device.flushStaged(peer);
+            }
             if (peer.handshakeWanted.getAndSet(false)) handshakes.initiate(peer, false);
         }
     }

@@ -167,7 +167,12 @@ public final class WgDevice implements AutoCloseable {
     /** An authenticated packet came from {@code source}: confirm the session, follow a roaming peer. */
     void authenticatedFrom(Peer peer, Keypair kp, UdpEndpoint source, long now) {
         if (kp != null) {
-            if (peer.next == kp) retire(peer.confirm(kp));
+            if (peer.next == kp) {
+                retire(peer.confirm(kp));
+                // like wireguard-go's timersHandshakeComplete: stop retrying, send what waited
+                peer.sessionConfirmed = true;
+                control.wake();
+            }
             if (kp.initiator && kp == peer.current && !peer.rekeyOnReceiveSent
                     && now - kp.createdNanos >= limits.rekeyOnReceiveNanos()) {
                 peer.rekeyOnReceiveSent = true;
