@@ -110,7 +110,8 @@ final class Handshakes {
     void initiate(Peer peer, boolean retry) {
         long now = device.clock.nanos();
         if (!retry) {
-            if (peer.handshakeInFlight && now - peer.lastInitiationSentNanos < device.limits.rekeyTimeoutNanos()) return;
+            // like wireguard-go: at most one fresh initiation per REKEY_TIMEOUT, whatever asked for it
+            if (now - peer.lastInitiationSentNanos < device.limits.rekeyTimeoutNanos()) return;
             peer.handshakeAttemptStartNanos = now;
         }
         if (device.identity == null || peer.endpoint == null) return;
