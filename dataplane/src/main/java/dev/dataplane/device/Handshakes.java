@@ -99,9 +99,9 @@ final class Handshakes {
         rw.putEphemeral(out.ephemeral);
         rw.putEncryptedNothing(out.encryptedNothing);
         peer.cookies.addMacs(response, response.length);
-        SessionKeys keys = peer.handshake.deriveKeys();
+        // install before sending: the initiator may answer with data the moment the response lands
+        install(peer, peer.handshake.deriveKeys(), now);
         device.sendHandshakeMessage(peer, response);
-        install(peer, keys, now);
     }
 
     // ---- initiator ---------------------------------------------------------------------------

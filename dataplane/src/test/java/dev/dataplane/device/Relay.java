@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A UDP middlebox on loopback between two engines: forwards both ways, records what A sent (to replay it),
- * can drop everything, and can move to a fresh port (so B sees A roam).
+ * A UDP middlebox on loopback between two engines, like a NAT in front of A: A talks to its fixed front
+ * port; B sees A at the back port, which {@link #roam()} replaces (so B sees A move). Records what A sent,
+ * so tests can replay it, and can drop everything.
  */
 final class Relay implements AutoCloseable {
     private final InetSocketAddress b;
-    private volatile DatagramChannel channel;
+    private final DatagramChannel front;
+    private volatile DatagramChannel back;
     private volatile SocketAddress a;
     final List<byte[]> fromA = new CopyOnWriteArrayList<>();
     volatile boolean drop;
@@ -23,7 +25,8 @@ final class Relay implements AutoCloseable {
 
     Relay(InetSocketAddress b) throws IOException {
         this.b = b;
-        this.channel = open();
+        this.front = open();
+        this.back = open();
         this.thread = Thread.ofPlatform().daemon().start(this::loop);
     }
 
@@ -33,57 +36,70 @@ final class Relay implements AutoCloseable {
         return ch;
     }
 
+    /** Where A should send. */
     InetSocketAddress address() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+        return (InetSocketAddress) front.getLocalAddress();
     }
 
-    /** Replaces the relay's socket: what A sends next reaches B from a new source port. */
+    /** Where B sees A coming from. */
+    InetSocketAddress backAddress() throws IOException {
+        return (InetSocketAddress) back.getLocalAddress();
+    }
+
+    /** A moves: what it sends next reaches B from a new source port. */
     void roam() throws IOException {
-        DatagramChannel old = channel;
-        channel = open();
-        a = null;
+        DatagramChannel old = back;
+        back = open();
         old.close();
     }
 
     /** Sends {@code msg} to B as if A had sent it again. */
     void replayToB(byte[] msg) throws IOException {
-        channel.send(ByteBuffer.wrap(msg), b);
+        back.send(ByteBuffer.wrap(msg), b);
     }
 
     private void loop() {
         ByteBuffer buf = ByteBuffer.allocate(65536);
         while (running) {
             try {
-                DatagramChannel ch = channel;
+                boolean idle = true;
                 buf.clear();
-                SocketAddress from = ch.receive(buf);
-                if (from == null) {
-                    Thread.sleep(1);
-                    continue;
-                }
-                buf.flip();
-                byte[] data = new byte[buf.remaining()];
-                buf.get(data);
-                if (drop) continue;
-                if (from.equals(b)) {
-                    if (a != null) ch.send(ByteBuffer.wrap(data), a);
-                } else {
+                SocketAddress from = front.receive(buf);
+                if (from != null) {
+                    idle = false;
                     a = from;
+                    byte[] data = take(buf);
                     fromA.add(data);
-                    ch.send(ByteBuffer.wrap(data), b);
+                    if (!drop) back.send(ByteBuffer.wrap(data), b);
                 }
+                buf.clear();
+                DatagramChannel bk = back;
+                if (bk.receive(buf) != null) {
+                    idle = false;
+                    byte[] data = take(buf);
+                    if (!drop && a != null) front.send(ByteBuffer.wrap(data), a);
+                }
+                if (idle) Thread.sleep(1);
             } catch (IOException e) {
-                // the socket was swapped by roam(); go on with the new one
+                // the back socket was swapped by roam(); go on with the new one
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
+    private static byte[] take(ByteBuffer buf) {
+        buf.flip();
+        byte[] data = new byte[buf.remaining()];
+        buf.get(data);
+        return data;
+    }
+
     @Override
     public void close() throws IOException {
         running = false;
         thread.interrupt();
-        channel.close();
+        front.close();
+        back.close();
     }
 }
