@@ -12,13 +12,12 @@ public final class OurProcess {
         return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
     }
 
-    /** The shaded jar: this class's own jar when run from it, else dataplane/target/dataplane.jar. */
+    /** The shaded jar: this class's own jar when run from it, else dataplane.jar beside the build output. */
     public static Path jar() {
         try {
             Path self = Path.of(OurProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (self.toString().endsWith(".jar")) return self;
-            Path target = self.getParent(); // .../dataplane/target/classes -> target
-            Path jar = target.resolve("dataplane.jar");
+            if (self.getFileName().toString().equals("dataplane.jar")) return self;
+            Path jar = self.getParent().resolve("dataplane.jar"); // target/classes or target/*.jar -> target
             if (Files.exists(jar)) return jar;
             throw new IllegalStateException("build the jar first: " + jar + " is missing (mvn -DskipTests package)");
         } catch (URISyntaxException e) {
