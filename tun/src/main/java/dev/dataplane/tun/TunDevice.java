@@ -3,115 +3,45 @@ package dev.dataplane.tun;
 import org.agrona.BufferUtil;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A Linux TUN device (IFF_TUN | IFF_NO_PI) made through /dev/net/tun, carrying one IP packet per read or
- * write. The fd is non-blocking: reads that find nothing wait in poll(2) with a short timeout, so
- * {@link #close()} from another thread ends a blocked read promptly. The device vanishes on close.
+ * write. The device is not persistent: it disappears when {@link #close()} closes its fd. The fd is
+ * non-blocking underneath; a read that finds nothing waits in poll(2) beside a wake-up eventfd, so
+ * {@link #close()} from another thread ends it at once.
  */
 public final class TunDevice implements AutoCloseable {
-    public static final int MAX_NAME = 15;
-    private static final long TUNSETIFF = 0x400454caL;
-    private static final long SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914, SIOCSIFMTU = 0x8922;
-    private static final short IFF_TUN = 0x0001, IFF_NO_PI = 0x1000, IFF_TUN_EXCL = (short) 0x8000, IFF_UP = 0x1;
-    private static final int O_RDWR = 2, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
-    private static final int AF_INET = 2, SOCK_DGRAM = 2;
-    private static final int IFREQ_SIZE = 40;
-    private static final int POLL_MS = 200;
-
     private final String name;
     private final int mtu;
-    private final int fd;
-    private volatile boolean closed;
-    private final ThreadLocal<MemorySegment> pollfd = ThreadLocal.withInitial(() -> Arena.global().allocate(8));
+    private final NativeFd fd;
 
-    private TunDevice(String name, int mtu, int fd) {
+    private TunDevice(String name, int mtu, NativeFd fd) {
         this.name = name;
         this.mtu = mtu;
         this.fd = fd;
     }
 
-    /** Creates TUN {@code name} with {@code mtu} and brings it up; refuses a name that exists. */
+    /**
+     * Creates TUN device {@code name} with {@code mtu} and brings it up. Refuses a name that already exists,
+     * so two processes never share a device by accident.
+     */
     public static TunDevice create(String name, int mtu) throws TunException {
-        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
-        if (name.isEmpty() || nameBytes.length > MAX_NAME) {
-            throw new TunException("interface name must be 1 to " + MAX_NAME + " characters: " + name);
-        }
-        if (!Files.exists(Path.of("/dev/net/tun"))) {
-            throw new TunException("/dev/net/tun is missing: load the tun module (modprobe tun) or run with access to it");
-        }
-        if (Files.exists(Path.of("/sys/class/net", name))) {
-            throw new TunException("interface " + name + " already exists");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) Libc.OPEN.invokeExact(Libc.state(), arena.allocateFrom("/dev/net/tun"), O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
-            if (fd < 0) {
-                int e = Libc.errno();
-                throw new TunException("cannot open /dev/net/tun: " + Libc.strerror(e)
-                        + (e == Libc.EACCES || e == Libc.EPERM ? " (needs root or CAP_NET_ADMIN)" : ""));
-            }
-            MemorySegment ifr = ifreq(arena, nameBytes);
-            ifr.set(ValueLayout.JAVA_SHORT, 16, (short) (IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL));
-            int rc = (int) Libc.IOCTL.invokeExact(Libc.state(), fd, TUNSETIFF, ifr);
-            if (rc < 0) {
-                int e = Libc.errno();
-                Libc.close(fd);
-                throw new TunException(switch (e) {
-                    case Libc.EPERM, Libc.EACCES -> "creating " + name + " needs CAP_NET_ADMIN: " + Libc.strerror(e);
-                    case Libc.EBUSY -> "interface " + name + " already exists";
-                    default -> "TUNSETIFF " + name + " failed: " + Libc.strerror(e);
-                });
-            }
-            TunDevice tun = new TunDevice(name, mtu, fd);
-            try {
-                configure(arena, nameBytes, mtu);
-            } catch (TunException e) {
-                tun.close();
-                throw e;
-            }
-            return tun;
-        } catch (TunException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new TunException("creating " + name + " failed: " + t);
-        }
-    }
-
-    private static MemorySegment ifreq(Arena arena, byte[] name) {
-        MemorySegment ifr = arena.allocate(IFREQ_SIZE);
-        ifr.fill((byte) 0);
-        MemorySegment.copy(name, 0, ifr, ValueLayout.JAVA_BYTE, 0, name.length);
-        return ifr;
-    }
-
-    /** Sets the MTU and IFF_UP through an AF_INET control socket, as `ip link set` would. */
-    private static void configure(Arena arena, byte[] name, int mtu) throws Throwable {
-        int sock = (int) Libc.SOCKET.invokeExact(Libc.state(), AF_INET, SOCK_DGRAM, 0);
-        if (sock < 0) throw new TunException("control socket: " + Libc.strerror(Libc.errno()));
+        int raw = TunSetup.open(name, false);
+        NativeFd fd;
         try {
-            MemorySegment ifr = ifreq(arena, name);
-            ifr.set(ValueLayout.JAVA_INT, 16, mtu);
-            if ((int) Libc.IOCTL.invokeExact(Libc.state(), sock, SIOCSIFMTU, ifr) < 0) {
-                throw new TunException("setting MTU " + mtu + ": " + Libc.strerror(Libc.errno()));
-            }
-            ifr = ifreq(arena, name);
-            if ((int) Libc.IOCTL.invokeExact(Libc.state(), sock, SIOCGIFFLAGS, ifr) < 0) {
-                throw new TunException("reading flags: " + Libc.strerror(Libc.errno()));
-            }
-            ifr.set(ValueLayout.JAVA_SHORT, 16, (short) (ifr.get(ValueLayout.JAVA_SHORT, 16) | IFF_UP));
-            if ((int) Libc.IOCTL.invokeExact(Libc.state(), sock, SIOCSIFFLAGS, ifr) < 0) {
-                throw new TunException("bringing the link up: " + Libc.strerror(Libc.errno()));
-            }
-        } finally {
-            Libc.close(sock);
+            fd = new NativeFd(raw, name);
+        } catch (IOException e) {
+            throw new TunException("creating " + name + ": " + e.getMessage());
         }
+        TunDevice tun = new TunDevice(name, mtu, fd);
+        try {
+            TunSetup.setMtuAndUp(name, mtu);
+        } catch (TunException e) {
+            tun.close();
+            throw e;
+        }
+        return tun;
     }
 
     public String name() {
@@ -122,51 +52,69 @@ public final class TunDevice implements AutoCloseable {
         return mtu;
     }
 
-    /** Reads one packet into {@code directBuf} at {@code off}; blocks until one arrives or the device closes. */
+    /**
+     * Reads one IP packet into {@code directBuf} at {@code off}; blocks until one arrives. A packet longer
+     * than {@code maxLen} is truncated, as read(2) on a TUN device does.
+     *
+     * @throws java.nio.channels.AsynchronousCloseException if the device is closed while waiting
+     */
     public int read(ByteBuffer directBuf, int off, int maxLen) throws IOException {
         long address = BufferUtil.address(directBuf) + off;
+        int f = fd.acquire();
         try {
             while (true) {
-                if (closed) throw new IOException(name + " is closed");
-                long n = (long) Libc.READ.invokeExact(Libc.state(), fd, address, (long) maxLen);
+                long n = (long) Libc.READ.invokeExact(Libc.state(), f, address, (long) maxLen);
                 if (n >= 0) return (int) n;
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
-                    Libc.pollIn(pollfd.get(), fd, POLL_MS);
+                    fd.await(false);
                 } else if (e != Libc.EINTR) {
                     throw new IOException("read from " + name + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
         }
     }
 
-    /** Writes one packet; a packet the kernel refuses is reported, not retried. */
+    /**
+     * Writes one IP packet. A packet the kernel refuses (malformed, too big) is reported by an exception;
+     * it is never retried.
+     */
     public int write(ByteBuffer directBuf, int off, int len) throws IOException {
         long address = BufferUtil.address(directBuf) + off;
+        int f = fd.acquire();
         try {
-            long n = (long) Libc.WRITE.invokeExact(Libc.state(), fd, address, (long) len);
-            if (n < 0) throw new IOException("write to " + name + ": " + Libc.strerror(Libc.errno()));
-            return (int) n;
-        } catch (IOException e) {
+            while (true) {
+                long n = (long) Libc.WRITE.invokeExact(Libc.state(), f, address, (long) len);
+                if (n >= 0) return (int) n;
+                int e = Libc.errno();
+                if (e == Libc.EAGAIN) {
+                    fd.await(true);
+                } else if (e != Libc.EINTR) {
+                    throw new IOException("write to " + name + ": " + Libc.strerror(e));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
         }
     }
 
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    /** Closes the device; blocked reads end with an exception and the interface vanishes. Idempotent. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            Thread.sleep(POLL_MS + 50); // let a reader blocked in poll notice before the fd number is reused
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Libc.close(fd);
+        fd.close();
     }
 }

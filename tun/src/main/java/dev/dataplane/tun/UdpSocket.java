@@ -1,224 +1,183 @@
 package dev.dataplane.tun;
 
 import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * A UDP socket, dual-stack by default (bound on [::] with IPV6_V6ONLY off, so IPv4 peers arrive as
- * mapped addresses), through recvfrom/sendto via FFM. Per-thread native sockaddr scratch keeps send and
- * receive allocation-free. Non-blocking underneath, so {@link #close()} ends a blocked receive promptly.
+ * A UDP socket through the FFM API, dual-stack by default (bound on [::] with IPV6_V6ONLY off, so IPv4
+ * peers arrive as mapped addresses and are reported as plain IPv4 endpoints).
+ *
+ * <p>Single datagrams go through recvfrom/sendto with a per-thread native sockaddr, so neither direction
+ * allocates. The fd is non-blocking; a receive that finds nothing waits in poll(2) beside a wake-up
+ * eventfd, so {@link #close()} from another thread ends it at once.
  */
 public final class UdpSocket implements AutoCloseable {
     private static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
-    private static final int SOL_SOCKET = 1, SO_MARK = 36, SO_RCVBUF = 8, SO_SNDBUF = 7, IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
-    private static final int SOCKADDR_IN6 = 28, SOCKADDR_IN = 16;
-    private static final int POLL_MS = 200;
+    static final int SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_MARK = 36, SO_RCVBUFFORCE = 33, SO_SNDBUFFORCE = 32;
+    static final int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
+    private static final int SOCKET_BUFFER = 4 << 20;
 
-    private final int fd;
+    /** Per-thread scratch: a sockaddr at 0 and its socklen_t at 32. */
+    private static final ThreadLocal<UnsafeBuffer> SCRATCH =
+            ThreadLocal.withInitial(() -> new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64)));
+
+    private final NativeFd fd;
     private final boolean ipv6;
     private final int localPort;
-    private volatile boolean closed;
 
-    /** Per-thread scratch: [0,28) sockaddr, [32,36) socklen, [40,48) pollfd. */
-    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.global().allocate(64, 8));
-    private static final ThreadLocal<byte[]> ADDR = ThreadLocal.withInitial(() -> new byte[16]);
-
-    private UdpSocket(int fd, boolean ipv6, int localPort) {
+    private UdpSocket(NativeFd fd, boolean ipv6, int localPort) {
         this.fd = fd;
         this.ipv6 = ipv6;
         this.localPort = localPort;
     }
 
-    /** Binds to {@code addrOrNull} (null = all addresses, both families) and {@code port} (0 = any). */
+    /**
+     * Binds to {@code addrOrNull} and {@code port} (0 = an ephemeral port). {@code null} means every address
+     * of both families ([::] with IPV6_V6ONLY off; 0.0.0.0 on hosts without IPv6). A given IPv4 address makes
+     * an IPv4 socket, a given IPv6 address an IPv6-only one.
+     */
     public static UdpSocket bind(InetAddress addrOrNull, int port) throws IOException {
         boolean v6 = addrOrNull == null ? ipv6Available() : addrOrNull.getAddress().length == 16;
+        int raw;
         try {
-            int fd = (int) Libc.SOCKET.invokeExact(Libc.state(), v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw new IOException("socket: " + Libc.strerror(Libc.errno()));
-            try (Arena arena = Arena.ofConfined()) {
-                if (v6) setInt(arena, fd, IPPROTO_IPV6, IPV6_V6ONLY, addrOrNull == null ? 0 : 1);
-                setInt(arena, fd, SOL_SOCKET, SO_RCVBUF, 4 << 20);
-                setInt(arena, fd, SOL_SOCKET, SO_SNDBUF, 4 << 20);
-                MemorySegment sa = arena.allocate(SOCKADDR_IN6);
-                sa.fill((byte) 0);
-                byte[] raw = addrOrNull == null ? new byte[v6 ? 16 : 4] : addrOrNull.getAddress();
-                int len = writeSockaddr(sa, v6, raw, port, 0);
-                if ((int) Libc.BIND.invokeExact(Libc.state(), fd, sa, len) < 0) {
-                    int e = Libc.errno();
-                    Libc.close(fd);
-                    throw new IOException("bind to port " + port + ": " + Libc.strerror(e));
-                }
-                MemorySegment lenSeg = arena.allocate(ValueLayout.JAVA_INT);
-                lenSeg.set(ValueLayout.JAVA_INT, 0, SOCKADDR_IN6);
-                if ((int) Libc.GETSOCKNAME.invokeExact(Libc.state(), fd, sa, lenSeg) < 0) {
-                    Libc.close(fd);
-                    throw new IOException("getsockname: " + Libc.strerror(Libc.errno()));
-                }
-                int bound = Short.toUnsignedInt(Short.reverseBytes(sa.get(ValueLayout.JAVA_SHORT, 2)));
-                return new UdpSocket(fd, v6, bound);
+            raw = (int) Libc.SOCKET.invokeExact(Libc.state(), v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (raw < 0) throw new IOException("socket: " + Libc.strerror(Libc.errno()));
+        try {
+            if (v6) check(Libc.setsockopt(raw, IPPROTO_IPV6, IPV6_V6ONLY, addrOrNull == null ? 0 : 1), "IPV6_V6ONLY");
+            // FORCE lifts net.core.{r,w}mem_max when we may; bursts of small packets need the room
+            if (Libc.setsockopt(raw, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER) != 0) Libc.setsockopt(raw, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER);
+            if (Libc.setsockopt(raw, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER) != 0) Libc.setsockopt(raw, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER);
+
+            UnsafeBuffer sa = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+            UdpEndpoint local = new UdpEndpoint().set(new InetSocketAddress(
+                    addrOrNull != null ? addrOrNull : InetAddress.getByAddress(new byte[v6 ? 16 : 4]), port));
+            int len = local.writeSockaddr(sa, 0, v6);
+            if ((int) Libc.BIND.invokeExact(Libc.state(), raw, sa.addressOffset(), len) < 0) {
+                int e = Libc.errno();
+                throw new IOException("bind to " + (addrOrNull == null ? "*" : addrOrNull.getHostAddress()) + ":" + port
+                        + ": " + Libc.strerror(e) + (e == Libc.EADDRINUSE ? " (another socket holds the port)" : ""));
             }
+            sa.putInt(32, 64);
+            if ((int) Libc.GETSOCKNAME.invokeExact(Libc.state(), raw, sa.addressOffset(), sa.addressOffset() + 32) < 0) {
+                throw new IOException("getsockname: " + Libc.strerror(Libc.errno()));
+            }
+            local.readSockaddr(sa, 0);
+            return new UdpSocket(new NativeFd(raw, "UDP socket :" + local.port()), v6, local.port());
         } catch (IOException e) {
+            Libc.close(raw);
             throw e;
         } catch (Throwable t) {
-            throw new IOException(t);
+            Libc.close(raw);
+            throw new IllegalStateException(t);
         }
     }
 
     private static boolean ipv6Available() {
-        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6"));
+        return Files.exists(Path.of("/proc/net/if_inet6"));
     }
 
-    private static void setInt(Arena arena, int fd, int level, int opt, int value) throws Throwable {
-        MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
-        v.set(ValueLayout.JAVA_INT, 0, value);
-        if ((int) Libc.SETSOCKOPT.invokeExact(Libc.state(), fd, level, opt, v, 4) < 0) {
-            throw new IOException("setsockopt " + opt + ": " + Libc.strerror(Libc.errno()));
-        }
-    }
-
-    /** Writes a sockaddr for this socket's family; IPv4 addresses become v4-mapped on an IPv6 socket. */
-    private static int writeSockaddr(MemorySegment sa, boolean v6Socket, byte[] addr, int port, int scope) {
-        short portBe = Short.reverseBytes((short) port);
-        if (v6Socket) {
-            sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET6);
-            sa.set(ValueLayout.JAVA_SHORT, 2, portBe);
-            sa.set(ValueLayout.JAVA_INT, 4, 0);
-            if (addr.length == 4) {
-                for (int i = 0; i < 10; i++) sa.set(ValueLayout.JAVA_BYTE, 8 + i, (byte) 0);
-                sa.set(ValueLayout.JAVA_BYTE, 18, (byte) 0xff);
-                sa.set(ValueLayout.JAVA_BYTE, 19, (byte) 0xff);
-                for (int i = 0; i < 4; i++) sa.set(ValueLayout.JAVA_BYTE, 20 + i, addr[i]);
-            } else {
-                for (int i = 0; i < 16; i++) sa.set(ValueLayout.JAVA_BYTE, 8 + i, addr[i]);
-            }
-            sa.set(ValueLayout.JAVA_INT, 24, scope);
-            return SOCKADDR_IN6;
-        }
-        sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-        sa.set(ValueLayout.JAVA_SHORT, 2, portBe);
-        for (int i = 0; i < 4; i++) sa.set(ValueLayout.JAVA_BYTE, 4 + i, addr[i]);
-        for (int i = 8; i < 16; i++) sa.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
-        return SOCKADDR_IN;
-    }
-
-    /** IPv4 destination without allocating: v4-mapped on a dual-stack socket. */
-    private int writeSockaddr4(MemorySegment sa, byte[] raw16, int port) {
-        short portBe = Short.reverseBytes((short) port);
-        if (ipv6) {
-            sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET6);
-            sa.set(ValueLayout.JAVA_SHORT, 2, portBe);
-            sa.set(ValueLayout.JAVA_INT, 4, 0);
-            sa.set(ValueLayout.JAVA_LONG, 8, 0L);
-            sa.set(ValueLayout.JAVA_SHORT, 16, (short) 0);
-            sa.set(ValueLayout.JAVA_SHORT, 18, (short) -1);
-            for (int i = 0; i < 4; i++) sa.set(ValueLayout.JAVA_BYTE, 20 + i, raw16[i]);
-            sa.set(ValueLayout.JAVA_INT, 24, 0);
-            return SOCKADDR_IN6;
-        }
-        sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-        sa.set(ValueLayout.JAVA_SHORT, 2, portBe);
-        for (int i = 0; i < 4; i++) sa.set(ValueLayout.JAVA_BYTE, 4 + i, raw16[i]);
-        sa.set(ValueLayout.JAVA_LONG, 8, 0L);
-        return SOCKADDR_IN;
+    private static void check(int errno, String what) throws IOException {
+        if (errno != 0) throw new IOException(what + ": " + Libc.strerror(errno));
     }
 
     public int localPort() {
         return localPort;
     }
 
-    /** Receives one datagram into {@code directBuf} at {@code off}; the source goes into {@code from}. */
+    /** True for an IPv6 (dual-stack or IPv6-only) socket. */
+    public boolean isIpv6() {
+        return ipv6;
+    }
+
+    /**
+     * Receives one datagram into {@code directBuf} at {@code off} (at most {@code maxLen} bytes, the rest of a
+     * longer one is dropped) and writes its source into {@code from}. Blocks until one arrives.
+     *
+     * @throws java.nio.channels.AsynchronousCloseException if the socket is closed while waiting
+     */
     public int receive(ByteBuffer directBuf, int off, int maxLen, UdpEndpoint from) throws IOException {
         long address = BufferUtil.address(directBuf) + off;
-        MemorySegment s = SCRATCH.get();
+        UnsafeBuffer s = SCRATCH.get();
+        int f = fd.acquire();
         try {
             while (true) {
-                if (closed) throw new IOException("socket closed");
-                s.set(ValueLayout.JAVA_INT, 32, SOCKADDR_IN6);
-                long n = (long) Libc.RECVFROM.invokeExact(Libc.state(), fd, address, (long) maxLen, 0,
-                        s.address(), s.address() + 32);
+                s.putInt(32, UdpEndpoint.SOCKADDR_IN6);
+                long n = (long) Libc.RECVFROM.invokeExact(Libc.state(), f, address, (long) maxLen, 0,
+                        s.addressOffset(), s.addressOffset() + 32);
                 if (n >= 0) {
-                    readSockaddr(s, from);
+                    from.readSockaddr(s, 0);
                     return (int) n;
                 }
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
-                    Libc.pollIn(s.asSlice(40, 8), fd, POLL_MS);
+                    fd.await(false);
                 } else if (e != Libc.EINTR) {
-                    throw new IOException("recvfrom: " + Libc.strerror(e));
+                    throw new IOException("recvfrom on " + fd.what() + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
         }
     }
 
-    private static void readSockaddr(MemorySegment s, UdpEndpoint from) {
-        byte[] a = ADDR.get();
-        int family = s.get(ValueLayout.JAVA_SHORT, 0);
-        int port = Short.toUnsignedInt(Short.reverseBytes(s.get(ValueLayout.JAVA_SHORT, 2)));
-        if (family == AF_INET6) {
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 8, a, 0, 16);
-            from.setRaw(true, a, 0, port, s.get(ValueLayout.JAVA_INT, 24));
-        } else {
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 4, a, 0, 4);
-            from.setRaw(false, a, 0, port, 0);
-        }
-    }
-
-    /** Sends {@code len} bytes at {@code off} of {@code directBuf} to {@code to}. */
+    /** Sends {@code len} bytes at {@code off} of {@code directBuf} to {@code to}; waits while the send buffer is full. */
     public void send(ByteBuffer directBuf, int off, int len, UdpEndpoint to) throws IOException {
-        long address = BufferUtil.address(directBuf) + off;
-        MemorySegment s = SCRATCH.get();
-        byte[] raw = to.rawAddress();
         if (!ipv6 && to.isIpv6()) throw new IOException("IPv6 endpoint " + to + " on an IPv4-only socket");
-        int salen = to.isIpv6() ? writeSockaddr(s, ipv6, raw, to.port(), to.scopeId()) : writeSockaddr4(s, raw, to.port());
+        long address = BufferUtil.address(directBuf) + off;
+        UnsafeBuffer s = SCRATCH.get();
+        int salen = to.writeSockaddr(s, 0, ipv6);
+        int f = fd.acquire();
         try {
             while (true) {
-                long n = (long) Libc.SENDTO.invokeExact(Libc.state(), fd, address, (long) len, 0, s.address(), salen);
+                long n = (long) Libc.SENDTO.invokeExact(Libc.state(), f, address, (long) len, 0, s.addressOffset(), salen);
                 if (n >= 0) return;
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
-                    Thread.onSpinWait(); // send buffer full: the kernel drains it in microseconds
+                    fd.await(true);
                 } else if (e != Libc.EINTR) {
                     throw new IOException("sendto " + to + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException(t);
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
         }
     }
 
     /** SO_MARK, so routing rules can keep tunnel traffic out of the tunnel (wg's fwmark). */
     public void setMark(int mark) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            setInt(arena, fd, SOL_SOCKET, SO_MARK, mark);
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException(t);
+        int f = fd.acquire();
+        try {
+            check(Libc.setsockopt(f, SOL_SOCKET, SO_MARK, mark), "SO_MARK " + mark);
+        } finally {
+            fd.release();
         }
     }
 
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    /** Closes the socket; a blocked receive ends with an exception. Idempotent. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            Thread.sleep(POLL_MS + 50); // a receiver blocked in poll sees `closed` before the fd is reused
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Libc.close(fd);
+        fd.close();
     }
 }
