@@ -24,11 +24,15 @@ final class Endpoints {
 
     static String format(InetSocketAddress a) {
         InetAddress ip = a.getAddress();
-        String host = ip.getHostAddress();
-        if (ip instanceof Inet6Address) {
-            return "[" + compress(host) + "]:" + a.getPort();
-        }
-        return host + ":" + a.getPort();
+        return ip instanceof Inet6Address ? "[" + host(ip) + "]:" + a.getPort() : host(ip) + ":" + a.getPort();
+    }
+
+    /** The address as Go's netip prints it: IPv6 in its shortest form, a zone only when there is one. */
+    static String host(InetAddress ip) {
+        String s = ip.getHostAddress();
+        if (!(ip instanceof Inet6Address v6)) return s;
+        if (v6.getScopeId() == 0 && v6.getScopedInterface() == null && s.indexOf('%') >= 0) s = s.substring(0, s.indexOf('%'));
+        return compress(s);
     }
 
     /** The canonical short form of an IPv6 literal (Java prints every group). */

@@ -109,7 +109,7 @@ public final class UapiProtocol {
             sb.append("rx_bytes=").append(p.rxBytes()).append('\n');
             sb.append("persistent_keepalive_interval=").append(p.persistentKeepaliveSeconds()).append('\n');
             for (Map.Entry<InetAddress, Integer> e : p.allowedIps()) {
-                sb.append("allowed_ip=").append(e.getKey().getHostAddress()).append('/').append(e.getValue()).append('\n');
+                sb.append("allowed_ip=").append(Endpoints.host(e.getKey())).append('/').append(e.getValue()).append('\n');
             }
         }
         out.write(sb.toString());

@@ -178,7 +178,8 @@ class DeviceProcessIT {
                 assertTrue(show.contains("listening port: 51888") && show.contains("persistent keepalive: every 25 seconds"),
                         show + Files.readString(dir.resolve("wg-quick.log")));
                 assertTrue(ns.exec("ip", "addr", "show", iface).contains("10.66.0.1/24"));
-                assertTrue(ns.exec("ip", "route").contains("10.66.0.2 dev " + iface));
+                String route = ns.exec("ip", "route", "get", "10.66.0.2");
+                assertTrue(route.contains("dev " + iface), "allowed IPs are routed into the device: " + route);
             } finally {
                 ns.start(env, dir.resolve("wg-quick.log"), "wg-quick", "down", conf.toString()).waitFor(30, TimeUnit.SECONDS);
             }
