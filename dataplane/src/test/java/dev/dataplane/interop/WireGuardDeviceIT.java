@@ -97,6 +97,12 @@ class WireGuardDeviceIT {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             t.b.exec("ip", "addr", "del", Tunnel.UNDERLAY_B + "/24", "dev", "veth0");
             t.b.exec("ip", "addr", "add", "198.18.0.3/24", "dev", "veth0");
+            if (peer == Impl.WIREGUARD_GO) {
+                // wireguard-go 0.0.20220316 keeps sending from its old, now missing, source address (its
+                // sticky IP_PKTINFO source) and fails with EINVAL; re-setting its endpoint clears that.
+                // What is tested here is ours: it must follow the peer to the address it now comes from.
+                t.b.exec("wg", "set", t.ifB, "peer", t.pubA, "endpoint", Tunnel.UNDERLAY_A + ":" + Tunnel.PORT);
+            }
             // the peer speaks first from its new address; ours must answer there
             assertEquals(0, t.b.status("ping", "-c", "3", "-W", "2", Tunnel.INNER_A), "traffic flows after roaming");
             String ep = t.a.exec("wg", "show", t.ifA, "endpoints");
