@@ -20,7 +20,8 @@ public final class Cli {
                                configure it with wg(8) or wg-quick(8); runs in the foreground
               --mode MODE      wireguard (the default and, for now, the only mode)
               --mtu N          MTU of the TUN device (default 1420)
-              --workers N      crypto workers per direction (default: half the cores, 1..4)
+              --workers N      crypto workers per direction behind Disruptor rings; 0 = each direction
+                               runs to completion on one thread (default: 0 on <= 2 cores, else cores/2, max 4)
               --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit
               --help           print this help and exit

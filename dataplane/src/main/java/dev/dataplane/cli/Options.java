@@ -32,7 +32,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 case "--iface", "-i" -> iface = value(args, ++i, a);
                 case "--mode" -> mode = value(args, ++i, a);
                 case "--mtu" -> mtu = intValue(args, ++i, a, 576, 9000);
-                case "--workers" -> workers = intValue(args, ++i, a, 1, 64);
+                case "--workers" -> workers = intValue(args, ++i, a, 0, 64);
                 case "--peer" -> peer = value(args, ++i, a);
                 case "-f", "--foreground" -> foreground = true;
                 default -> {
@@ -66,7 +66,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
     }
 
     private static int defaultWorkers() {
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+        return dev.dataplane.device.WgDevice.workersFor(Runtime.getRuntime().availableProcessors());
     }
 
     private static String value(String[] args, int i, String flag) throws UsageException {

@@ -23,6 +23,7 @@ final class Inbound {
     private final PacketRing ring;
     private final int workers;
     private final int slotSize;
+    private final Deliverer deliverer = new Deliverer();
     private volatile boolean running = true;
     private PacketDevice tun;
 
@@ -30,20 +31,52 @@ final class Inbound {
         this.device = device;
         this.workers = workers;
         this.slotSize = slotSize;
-        this.ring = new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, new Deliverer());
+        this.ring = workers == 0 ? null : new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, deliverer);
     }
 
     void start(PacketDevice tun) {
         this.tun = tun;
-        ring.start();
-        Thread reader = new Thread(this::readLoop, "wg-udp-reader");
+        if (ring != null) ring.start();
+        Thread reader = new Thread(ring == null ? this::inlineLoop : this::readLoop, "wg-udp-reader");
         reader.setDaemon(true);
         reader.start();
     }
 
     void stop() {
         running = false;
-        ring.stop();
+        if (ring != null) ring.stop();
+    }
+
+    /** One thread does it all: receive, classify, open, check, deliver. */
+    private void inlineLoop() {
+        PacketEvent ev = new PacketEvent(java.nio.ByteBuffer.allocateDirect(slotSize));
+        ChaChaPoly aead = new ChaChaPoly();
+        while (running) {
+            UdpSocket socket = device.socket();
+            if (socket == null) {
+                sleepBriefly();
+                continue;
+            }
+            ev.reset();
+            try {
+                ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
+            } catch (IOException e) {
+                if (running && device.socket() == socket) {
+                    device.log("UDP receive failed: " + e.getMessage());
+                    sleepBriefly();
+                }
+                continue;
+            }
+            classify(ev);
+            if (ev.status == PacketEvent.OK) open(aead, ev);
+            if (ev.status == PacketEvent.OK) deliverer.onEvent(ev, 0, true);
+        }
+    }
+
+    private void open(ChaChaPoly aead, PacketEvent ev) {
+        int plain = aead.open(ev.keypair.receiveKey, ev.counter, ev.buf, HEADER, ev.len - HEADER);
+        if (plain < 0) drop(ev, DropReason.DECRYPT_FAILED);
+        else ev.len = plain;
     }
 
     private void readLoop() {
@@ -123,12 +156,7 @@ final class Inbound {
         @Override
         public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
             if (seq % workers != id || ev.status != PacketEvent.OK) return;
-            int plain = aead.open(ev.keypair.receiveKey, ev.counter, ev.buf, HEADER, ev.len - HEADER);
-            if (plain < 0) {
-                drop(ev, DropReason.DECRYPT_FAILED);
-                return;
-            }
-            ev.len = plain;
+            open(aead, ev);
         }
     }
 

@@ -23,22 +23,50 @@ final class Outbound {
     private volatile boolean running = true;
     private Thread reader;
 
+    private final int slotSize;
+
+    /** {@code workers == 0}: run to completion in the reader thread, no ring (see {@link WgDevice#workersFor}). */
     Outbound(WgDevice device, int ringSize, int slotSize, int workers) {
         this.device = device;
         this.workers = workers;
-        this.ring = new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender());
+        this.slotSize = slotSize;
+        this.ring = workers == 0 ? null : new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender());
     }
 
     void start(PacketDevice tun) {
-        ring.start();
-        reader = new Thread(() -> readLoop(tun), "wg-tun-reader");
+        if (ring != null) ring.start();
+        reader = new Thread(() -> {
+            if (ring == null) inlineLoop(tun);
+            else readLoop(tun);
+        }, "wg-tun-reader");
         reader.setDaemon(true);
         reader.start();
     }
 
     void stop() {
         running = false;
-        ring.stop();
+        if (ring != null) ring.stop();
+    }
+
+    /** One thread does it all: read, route, seal, send. Fewest hand-offs, best on a machine with few cores. */
+    private void inlineLoop(PacketDevice tun) {
+        int mtu = tun.mtu();
+        PacketEvent ev = new PacketEvent(java.nio.ByteBuffer.allocateDirect(slotSize));
+        ChaChaPoly aead = new ChaChaPoly();
+        while (running) {
+            ev.reset();
+            try {
+                ev.len = tun.read(ev.buf, HEADER, mtu);
+            } catch (IOException e) {
+                if (running) device.fatal("TUN read failed: " + e.getMessage());
+                running = false;
+                return;
+            }
+            route(ev);
+            if (ev.status != PacketEvent.OK) continue;
+            ev.len = seal(aead, ev, mtu);
+            transmit(ev);
+        }
     }
 
     private void readLoop(PacketDevice tun) {
@@ -132,20 +160,27 @@ final class Outbound {
         }
     }
 
+    private void transmit(PacketEvent ev) {
+        UdpSocket socket = device.socket();
+        if (socket == null) {
+            device.stats.drop(DropReason.IO_ERROR);
+            return;
+        }
+        try {
+            socket.send(ev.buf, 0, ev.len, ev.destination);
+            Peer peer = ev.peer;
+            peer.txBytes.addAndGet(ev.len);
+            peer.lastAnySentNanos = device.clock.nanos();
+            if (peer.keepaliveDueSinceNanos != 0) peer.keepaliveDueSinceNanos = 0;
+        } catch (IOException e) {
+            device.stats.drop(DropReason.IO_ERROR);
+        }
+    }
+
     private final class Sender implements EventHandler<PacketEvent> {
         @Override
         public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
-            if (ev.status != PacketEvent.OK) return;
-            UdpSocket socket = device.socket();
-            try {
-                socket.send(ev.buf, 0, ev.len, ev.destination);
-                Peer peer = ev.peer;
-                peer.txBytes.addAndGet(ev.len);
-                peer.lastAnySentNanos = device.clock.nanos();
-                peer.keepaliveDueSinceNanos = 0;
-            } catch (IOException e) {
-                device.stats.drop(DropReason.IO_ERROR);
-            }
+            if (ev.status == PacketEvent.OK) transmit(ev);
         }
     }
 }

@@ -74,6 +74,15 @@ public final class WgDevice implements AutoCloseable {
         this.rawSend = ByteBuffer.allocateDirect(slot);
     }
 
+    /**
+     * Crypto workers per direction for {@code cores}: on two cores or fewer, 0 (each direction runs to
+     * completion on its reader thread, since hand-offs between threads cost more than they parallelise
+     * there); otherwise half the cores, at most 4, behind the Disruptor rings.
+     */
+    public static int workersFor(int cores) {
+        return cores <= 2 ? 0 : Math.min(4, cores / 2);
+    }
+
     static int slotSize(int mtu) {
         return Math.max(2048, (mtu + 64 + 63) & ~63);
     }

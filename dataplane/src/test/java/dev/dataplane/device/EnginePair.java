@@ -25,8 +25,13 @@ final class EnginePair implements AutoCloseable {
     final Relay relay;
 
     EnginePair(ProtocolLimits limits, boolean withRelay) throws IOException {
-        a = new WgDevice("a", tunA, clock, limits, 2, System.err);
-        b = new WgDevice("b", tunB, clock, limits, 2, System.err);
+        this(limits, withRelay, 2);
+    }
+
+    /** {@code workers}: 0 runs each direction inline, N puts N crypto workers behind the rings. */
+    EnginePair(ProtocolLimits limits, boolean withRelay, int workers) throws IOException {
+        a = new WgDevice("a", tunA, clock, limits, workers, System.err);
+        b = new WgDevice("b", tunB, clock, limits, workers, System.err);
         a.start();
         b.start();
         byte[] privA = X25519.generatePrivateKey();

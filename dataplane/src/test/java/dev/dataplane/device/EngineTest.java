@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineTest {
     private static final long WAIT_MS = 5000;
 
-    @Test
-    void deliversBothWaysIpv4AndIpv6() throws Exception {
-        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "workers={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2})
+    void deliversBothWaysIpv4AndIpv6(int workers) throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false, workers)) {
             byte[] out = Packets.ipv4(A_INNER, B_INNER, 100, 1);
             p.tunA.inject(out);
             assertArrayEquals(out, p.tunB.delivered(WAIT_MS));
@@ -42,9 +43,10 @@ class EngineTest {
         }
     }
 
-    @Test
-    void stagesPacketsWhileTheHandshakeRuns() throws Exception {
-        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "workers={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    void stagesPacketsWhileTheHandshakeRuns(int workers) throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false, workers)) {
             Set<Integer> sent = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 64, i));
