@@ -27,6 +27,11 @@ public final class TunDevice implements AutoCloseable {
      * so two processes never share a device by accident.
      */
     public static TunDevice create(String name, int mtu) throws TunException {
+        return create(name, mtu, TunOptions.DEFAULT);
+    }
+
+    /** As {@link #create(String, int)}, with offloads and io_uring as {@code options} ask. */
+    public static TunDevice create(String name, int mtu, TunOptions options) throws TunException {
         int raw = TunSetup.open(name, false);
         NativeFd fd;
         try {
@@ -99,6 +104,73 @@ public final class TunDevice implements AutoCloseable {
                     throw new IOException("write to " + name + ": " + Libc.strerror(e));
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Reads as many packets as are waiting (at least one, at most the batch's capacity) into slots
+     * {@code [0, n)} of {@code batch}; blocks until one arrives. Returns {@code n}, also the batch count.
+     */
+    public int readBatch(PacketBatch batch) throws IOException {
+        int f = fd.acquire();
+        try {
+            int n = 0, room = batch.maxPacket();
+            while (n < batch.capacity()) {
+                long r = (long) Libc.READ.invokeExact(Libc.state(), f, batch.slotAddress(n) + batch.headroom(), (long) room);
+                if (r >= 0) {
+                    batch.filled(n++, (int) r);
+                    continue;
+                }
+                int e = Libc.errno();
+                if (e == Libc.EAGAIN) {
+                    if (n > 0) break;
+                    fd.await(false);
+                } else if (e != Libc.EINTR) {
+                    throw new IOException("read from " + name + ": " + Libc.strerror(e));
+                }
+            }
+            batch.count(n);
+            return n;
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Writes slots {@code [0, count)} of {@code batch}, one packet each; returns how many the kernel took. A
+     * packet it refuses (malformed) is skipped; the call throws only if none could be written.
+     */
+    public int writeBatch(PacketBatch batch) throws IOException {
+        int f = fd.acquire();
+        try {
+            int written = 0, lastError = 0;
+            for (int i = 0; i < batch.count(); ) {
+                long r = (long) Libc.WRITE.invokeExact(Libc.state(), f, batch.address(i), (long) batch.length(i));
+                if (r >= 0) {
+                    written++;
+                    i++;
+                    continue;
+                }
+                int e = Libc.errno();
+                if (e == Libc.EAGAIN) {
+                    fd.await(true);
+                } else if (e != Libc.EINTR) {
+                    lastError = e;
+                    i++;
+                }
+            }
+            if (written == 0 && lastError != 0) throw new IOException("write to " + name + ": " + Libc.strerror(lastError));
+            return written;
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {

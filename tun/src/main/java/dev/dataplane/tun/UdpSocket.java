@@ -22,7 +22,13 @@ public final class UdpSocket implements AutoCloseable {
     private static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_MARK = 36, SO_RCVBUFFORCE = 33, SO_SNDBUFFORCE = 32;
     static final int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
+    static final int SOL_UDP = 17, UDP_SEGMENT = 103, UDP_GRO = 104;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int SOCKET_BUFFER = 4 << 20;
+    /** UDP GSO limits: the kernel's UDP_MAX_SEGMENTS, and a total that fits an IP datagram of either family. */
+    static final int GSO_MAX_SEGMENTS = 64, GSO_MAX_BYTES = 65000;
+    /** UDP GRO: coalesced datagrams received per recvmmsg, each into a buffer of the largest IP datagram. */
+    static final int GRO_MESSAGES = 8, GRO_BUFFER = 65536;
 
     /** Per-thread scratch: a sockaddr at 0 and its socklen_t at 32. */
     private static final ThreadLocal<UnsafeBuffer> SCRATCH =
@@ -31,11 +37,16 @@ public final class UdpSocket implements AutoCloseable {
     private final NativeFd fd;
     private final boolean ipv6;
     private final int localPort;
+    private final boolean gsoSupported;
+    private volatile boolean gso;
+    private volatile boolean gro;
 
-    private UdpSocket(NativeFd fd, boolean ipv6, int localPort) {
+    private UdpSocket(NativeFd fd, boolean ipv6, int localPort, boolean gsoSupported) {
         this.fd = fd;
         this.ipv6 = ipv6;
         this.localPort = localPort;
+        this.gsoSupported = gsoSupported;
+        this.gso = gsoSupported;
     }
 
     /**
@@ -72,7 +83,9 @@ public final class UdpSocket implements AutoCloseable {
                 throw new IOException("getsockname: " + Libc.strerror(Libc.errno()));
             }
             local.readSockaddr(sa, 0);
-            return new UdpSocket(new NativeFd(raw, "UDP socket :" + local.port()), v6, local.port());
+            // a kernel that knows UDP_SEGMENT (4.18+) accepts a socket-wide size of 0, meaning "per call"
+            boolean gso = Libc.setsockopt(raw, SOL_UDP, UDP_SEGMENT, 0) == 0;
+            return new UdpSocket(new NativeFd(raw, "UDP socket :" + local.port()), v6, local.port(), gso);
         } catch (IOException e) {
             Libc.close(raw);
             throw e;
@@ -106,6 +119,7 @@ public final class UdpSocket implements AutoCloseable {
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed while waiting
      */
     public int receive(ByteBuffer directBuf, int off, int maxLen, UdpEndpoint from) throws IOException {
+        if (gro) throw new IllegalStateException("UDP GRO is on: receive with receiveBatch, which splits coalesced datagrams");
         long address = BufferUtil.address(directBuf) + off;
         UnsafeBuffer s = SCRATCH.get();
         int f = fd.acquire();
@@ -156,6 +170,215 @@ public final class UdpSocket implements AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Receives up to {@link PacketBatch#capacity()} datagrams into slots {@code [0, n)} of {@code batch} with
+     * their sources, blocking until at least one arrives; returns {@code n}, also stored as the batch count.
+     *
+     * <p>Without GRO this is one recvmmsg(2) straight into the slots. With GRO ({@link #setGro}) the kernel
+     * hands over runs of same-sized datagrams from one source as one buffer; they are split here into one slot
+     * per datagram (a copy), and what does not fit is handed out by the next call with the same batch.
+     * Datagrams longer than {@link PacketBatch#maxPacket()} are truncated.
+     */
+    public int receiveBatch(PacketBatch batch) throws IOException {
+        UdpVectors v = batch.udpVectors();
+        int f = fd.acquire();
+        try {
+            int n = gro || v.pendingMessage < v.pendingMessages ? receiveCoalesced(f, batch, v) : receiveDirect(f, batch, v);
+            batch.count(n);
+            return n;
+        } finally {
+            fd.release();
+        }
+    }
+
+    private int receiveDirect(int f, PacketBatch batch, UdpVectors v) throws IOException {
+        int max = batch.capacity();
+        for (int i = 0; i < max; i++) {
+            v.putIovec(i, batch.slotAddress(i) + batch.headroom(), batch.maxPacket());
+            v.putMsg(i, UdpEndpoint.SOCKADDR_IN6, i, 1, 0);
+        }
+        int n = recvmmsg(f, v, max);
+        for (int i = 0; i < n; i++) {
+            batch.filled(i, v.receivedLength(i));
+            batch.endpoint(i).readSockaddr(v.mem, v.sockaddr(i));
+        }
+        return n;
+    }
+
+    private int receiveCoalesced(int f, PacketBatch batch, UdpVectors v) throws IOException {
+        if (v.pendingMessage >= v.pendingMessages) {
+            int k = Math.min(batch.capacity(), GRO_MESSAGES);
+            v.ensureGroBuffers(GRO_MESSAGES, GRO_BUFFER);
+            for (int i = 0; i < k; i++) {
+                v.putIovec(i, v.groBuffers.addressOffset() + (long) i * GRO_BUFFER, GRO_BUFFER);
+                v.putMsg(i, UdpEndpoint.SOCKADDR_IN6, i, 1, UdpVectors.CONTROL);
+            }
+            v.pendingMessages = recvmmsg(f, v, k);
+            v.pendingMessage = 0;
+            v.pendingOffset = 0;
+        }
+        int n = 0;
+        while (n < batch.capacity() && v.pendingMessage < v.pendingMessages) {
+            int m = v.pendingMessage;
+            int len = v.receivedLength(m);
+            int segment = v.findControlInt(m, SOL_UDP, UDP_GRO);
+            if (segment <= 0 || segment >= len) {
+                segment = len;
+            } else {
+                v.coalesced++;
+            }
+            int take = Math.min(segment, len - v.pendingOffset);
+            int copy = Math.min(take, batch.maxPacket());
+            batch.filled(n, copy);
+            batch.view().putBytes(batch.offset(n), v.groBuffers, m * GRO_BUFFER + v.pendingOffset, copy);
+            batch.endpoint(n).readSockaddr(v.mem, v.sockaddr(m));
+            n++;
+            v.pendingOffset += take;
+            if (v.pendingOffset >= len) {
+                v.pendingMessage++;
+                v.pendingOffset = 0;
+            }
+        }
+        return n;
+    }
+
+    private int recvmmsg(int f, UdpVectors v, int max) throws IOException {
+        try {
+            while (true) {
+                int n = (int) Libc.RECVMMSG.invokeExact(Libc.state(), f, v.address(v.msg(0)), max, MSG_DONTWAIT, 0L);
+                if (n > 0) return n;
+                int e = n < 0 ? Libc.errno() : Libc.EAGAIN;
+                if (e == Libc.EAGAIN) {
+                    fd.await(false);
+                } else if (e != Libc.EINTR) {
+                    throw new IOException("recvmmsg on " + fd.what() + ": " + Libc.strerror(e));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Sends slots {@code [0, count)} of {@code batch}, each to its endpoint, with sendmmsg(2); returns how
+     * many datagrams the kernel took. With GSO, runs of datagrams to one endpoint whose sizes are equal (the
+     * last may be shorter) leave as one message with a UDP_SEGMENT control message, straight from the slots
+     * (an iovec per slot, no copy). A datagram the kernel refuses (unreachable, too big) is skipped; the call
+     * throws only if none could be sent. If the route cannot segment, GSO is switched off and the rest is
+     * sent again without it.
+     */
+    public int sendBatch(PacketBatch batch) throws IOException {
+        int count = batch.count();
+        if (count == 0) return 0;
+        UdpVectors v = batch.udpVectors();
+        int f = fd.acquire();
+        try {
+            int slot = 0, sent = 0, lastError = 0;
+            boolean segmenting = gso;
+            while (slot < count) {
+                int messages = buildMessages(batch, v, slot, segmenting);
+                int done = 0;
+                while (done < messages) {
+                    int r = (int) Libc.SENDMMSG.invokeExact(Libc.state(), f, v.address(v.msg(done)), messages - done, MSG_DONTWAIT);
+                    if (r > 0) {
+                        for (int j = done; j < done + r; j++) sent += v.slots[j];
+                        done += r;
+                        continue;
+                    }
+                    int e = Libc.errno();
+                    if (e == Libc.EAGAIN) {
+                        fd.await(true);
+                    } else if (e == Libc.EINTR) {
+                        continue;
+                    } else if (segmenting && v.slots[done] > 1) {
+                        // EIO: the route cannot checksum-offload, so it never segments; other errors may be one
+                        // datagram's fault: either way the rest of this batch goes one datagram per message
+                        if (e == Libc.EIO) gso = false;
+                        segmenting = false;
+                        break;
+                    } else {
+                        lastError = e;
+                        done++;
+                    }
+                }
+                slot = done < messages ? v.firstSlot[done] : count;
+            }
+            if (sent == 0 && lastError != 0) throw new IOException("sendmmsg on " + fd.what() + ": " + Libc.strerror(lastError));
+            return sent;
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Lays out sendmmsg messages for slots {@code [from, count)}; returns how many. */
+    private int buildMessages(PacketBatch batch, UdpVectors v, int from, boolean segmenting) {
+        int count = batch.count(), messages = 0, slot = from;
+        while (slot < count) {
+            UdpEndpoint to = batch.endpoint(slot);
+            int size = batch.length(slot);
+            int run = 1, bytes = size;
+            if (segmenting && size > 0) {
+                while (slot + run < count && run < GSO_MAX_SEGMENTS) {
+                    int next = batch.length(slot + run);
+                    if (next == 0 || next > size || bytes + next > GSO_MAX_BYTES || !batch.endpoint(slot + run).equals(to)) break;
+                    bytes += next;
+                    run++;
+                    if (next < size) break; // a shorter datagram ends a GSO run
+                }
+            }
+            for (int j = 0; j < run; j++) v.putIovec(slot + j, batch.address(slot + j), batch.length(slot + j));
+            int nameLen = to.writeSockaddr(v.mem, v.sockaddr(messages), ipv6 || to.isIpv6());
+            int controlLen = run > 1 ? v.putControlShort(messages, SOL_UDP, UDP_SEGMENT, size) : 0;
+            v.putMsg(messages, nameLen, slot, run, controlLen);
+            v.firstSlot[messages] = slot;
+            v.slots[messages] = run;
+            messages++;
+            slot += run;
+        }
+        return messages;
+    }
+
+    /** True if the kernel supports UDP GSO (UDP_SEGMENT) for this socket. */
+    public boolean gsoSupported() {
+        return gsoSupported;
+    }
+
+    /** Whether {@link #sendBatch} coalesces runs with UDP GSO. */
+    public boolean gso() {
+        return gso;
+    }
+
+    /** Turns GSO for {@link #sendBatch} on (if supported) or off. */
+    public void setGso(boolean on) {
+        gso = on && gsoSupported;
+    }
+
+    public boolean gro() {
+        return gro;
+    }
+
+    /**
+     * Turns UDP GRO on or off; returns whether it is on. With GRO on the kernel may deliver several datagrams
+     * as one, so only {@link #receiveBatch} (which splits them) may be used to receive; {@link #receive}
+     * refuses.
+     */
+    public boolean setGro(boolean on) throws IOException {
+        int f = fd.acquire();
+        try {
+            int e = Libc.setsockopt(f, SOL_UDP, UDP_GRO, on ? 1 : 0);
+            gro = on && e == 0;
+            return gro;
         } finally {
             fd.release();
         }
