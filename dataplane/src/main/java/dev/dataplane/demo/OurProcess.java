@@ -12,8 +12,17 @@ public final class OurProcess {
         return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
     }
 
-    /** The shaded jar: this class's own jar when run from it, else dataplane.jar beside the build output. */
+    /**
+     * The shaded jar: {@code -Ddataplane.jar=PATH} when given (the benchmark runs from another jar), else this
+     * class's own jar when run from it, else dataplane.jar beside the build output.
+     */
     public static Path jar() {
+        String configured = System.getProperty("dataplane.jar", "");
+        if (!configured.isBlank()) {
+            Path jar = Path.of(configured);
+            if (!Files.isRegularFile(jar)) throw new IllegalStateException("-Ddataplane.jar=" + jar + " is not a file");
+            return jar;
+        }
         try {
             Path self = Path.of(OurProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (self.getFileName().toString().equals("dataplane.jar")) return self;

@@ -6,6 +6,7 @@ import dev.dataplane.encap.ip.IpPacket;
 import dev.dataplane.encap.wireguard.MessageType;
 import dev.dataplane.encap.wireguard.WireGuardMessages;
 import dev.dataplane.tun.UdpEndpoint;
+import dev.dataplane.tun.PacketBatch;
 import dev.dataplane.tun.UdpSocket;
 
 import java.io.IOException;
@@ -47,9 +48,13 @@ final class Inbound {
         if (ring != null) ring.stop();
     }
 
-    /** One thread does it all: receive, classify, open, check, deliver. */
+    /**
+     * One thread does it all, a batch at a time: recvmmsg (GRO-coalesced runs split into slots), then per
+     * datagram classify, open, check and deliver, in arrival order.
+     */
     private void inlineLoop() {
-        PacketEvent ev = new PacketEvent(java.nio.ByteBuffer.allocateDirect(slotSize));
+        PacketBatch batch = new PacketBatch(Outbound.BATCH, slotSize, 0);
+        PacketEvent ev = new PacketEvent(batch.buffer(), batch.view());
         ChaChaPoly aead = new ChaChaPoly();
         while (running) {
             UdpSocket socket = device.socket();
@@ -57,9 +62,9 @@ final class Inbound {
                 sleepBriefly();
                 continue;
             }
-            ev.reset();
+            int n;
             try {
-                ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
+                n = socket.receiveBatch(batch);
             } catch (IOException e) {
                 if (running && device.socket() == socket) {
                     device.log("UDP receive failed: " + e.getMessage());
@@ -67,14 +72,18 @@ final class Inbound {
                 }
                 continue;
             }
-            classify(ev);
-            if (ev.status == PacketEvent.OK) open(aead, ev);
-            if (ev.status == PacketEvent.OK) deliverer.onEvent(ev, 0, true);
+            for (int i = 0; i < n; i++) {
+                ev.at(batch.offset(i), batch.length(i));
+                ev.source = batch.endpoint(i);
+                classify(ev);
+                if (ev.status == PacketEvent.OK) open(aead, ev);
+                if (ev.status == PacketEvent.OK) deliverer.onEvent(ev, 0, true);
+            }
         }
     }
 
     private void open(ChaChaPoly aead, PacketEvent ev) {
-        int plain = aead.open(ev.keypair.receiveKey, ev.counter, ev.buf, HEADER, ev.len - HEADER);
+        int plain = aead.open(ev.keypair.receiveKey, ev.counter, ev.buf, ev.base + HEADER, ev.len - HEADER);
         if (plain < 0) drop(ev, DropReason.DECRYPT_FAILED);
         else ev.len = plain;
     }
@@ -106,16 +115,16 @@ final class Inbound {
     }
 
     private void classify(PacketEvent ev) {
-        int type = WireGuardMessages.type(ev.view, 0, ev.len);
+        int type = WireGuardMessages.type(ev.view, ev.base, ev.len);
         if (type == MessageType.TRANSPORT) {
-            int index = ev.view.getInt(WireGuardMessages.TRANSPORT_RECEIVER, ByteOrder.LITTLE_ENDIAN);
+            int index = ev.view.getInt(ev.base + WireGuardMessages.TRANSPORT_RECEIVER, ByteOrder.LITTLE_ENDIAN);
             Keypair kp = device.indices.keypair(index);
             if (kp == null) {
                 drop(ev, DropReason.UNKNOWN_INDEX);
                 return;
             }
             long now = device.clock.nanos();
-            ev.counter = ev.view.getLong(WireGuardMessages.TRANSPORT_COUNTER, ByteOrder.LITTLE_ENDIAN);
+            ev.counter = ev.view.getLong(ev.base + WireGuardMessages.TRANSPORT_COUNTER, ByteOrder.LITTLE_ENDIAN);
             if (kp.expired(now, device.limits) || ev.counter < 0 || ev.counter >= device.limits.rejectAfterMessages()) {
                 drop(ev, DropReason.KEY_EXPIRED);
                 return;
@@ -124,7 +133,7 @@ final class Inbound {
             ev.peer = kp.peer;
         } else if (type > 0) {
             byte[] msg = new byte[ev.len];
-            ev.view.getBytes(0, msg);
+            ev.view.getBytes(ev.base, msg);
             device.control.submitHandshake(msg, new UdpEndpoint().copyFrom(ev.source));
             ev.status = PacketEvent.DROP; // consumed by the control thread
         } else {
@@ -175,18 +184,18 @@ final class Inbound {
             device.authenticatedFrom(peer, kp, ev.source, now);
             peer.rxBytes.addAndGet(ev.len + HEADER + ChaChaPoly.TAG_LEN);
             if (ev.len == 0) return; // keepalive
-            int ipLen = IpPacket.totalLength(ev.view, HEADER, ev.len);
+            int ipLen = IpPacket.totalLength(ev.view, ev.base + HEADER, ev.len);
             if (ipLen <= 0) {
                 device.stats.drop(DropReason.BAD_INNER_PACKET);
                 return;
             }
-            if (device.routeInbound(ev.view, HEADER, ipLen) != peer) {
+            if (device.routeInbound(ev.view, ev.base + HEADER, ipLen) != peer) {
                 device.stats.drop(DropReason.SOURCE_NOT_ALLOWED);
                 return;
             }
             if (peer.keepaliveDueSinceNanos == 0) peer.keepaliveDueSinceNanos = now;
             try {
-                tun.write(ev.buf, HEADER, ipLen);
+                tun.write(ev.buf, ev.base + HEADER, ipLen);
             } catch (IOException e) {
                 device.stats.drop(DropReason.IO_ERROR);
             }

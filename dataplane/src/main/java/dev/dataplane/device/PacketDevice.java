@@ -18,6 +18,18 @@ public interface PacketDevice extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Reads at least one and up to the batch's capacity of waiting packets into slots [0, n), each at the
+     * batch's headroom; returns n. This default reads one; a TUN device drains what is queued.
+     */
+    default int readBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
+        batch.clear();
+        int n = read(batch.buffer(), batch.offset(0), batch.maxPacket());
+        batch.length(0, n);
+        batch.count(1);
+        return 1;
+    }
+
     /** Adapts the TUN device of the I/O layer. */
     static PacketDevice of(dev.dataplane.tun.TunDevice tun) {
         return new PacketDevice() {
@@ -34,6 +46,12 @@ public interface PacketDevice extends AutoCloseable {
             @Override
             public void write(ByteBuffer buf, int off, int len) throws IOException {
                 tun.write(buf, off, len);
+            }
+
+            @Override
+            public int readBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
+                batch.clear();
+                return tun.readBatch(batch);
             }
 
             @Override

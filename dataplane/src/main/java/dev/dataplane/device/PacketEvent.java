@@ -13,9 +13,10 @@ final class PacketEvent {
     static final int OK = 0;
     static final int DROP = 1;
 
-    final ByteBuffer buf;
-    final UnsafeBuffer view;
-    final UdpEndpoint source = new UdpEndpoint();
+    ByteBuffer buf;
+    UnsafeBuffer view;
+    int base;           // where the message (or header room) starts in buf: 0 for ring slots, a slot offset in batches
+    UdpEndpoint source;
 
     int len;            // outbound: plaintext length at HEADER; inbound: whole message length at 0
     int status;
@@ -25,8 +26,21 @@ final class PacketEvent {
     UdpEndpoint destination;
 
     PacketEvent(ByteBuffer slot) {
-        this.buf = slot;
-        this.view = new UnsafeBuffer(slot);
+        this(slot, new UnsafeBuffer(slot));
+    }
+
+    /** An event that looks into a shared buffer (a {@code PacketBatch}); move it with {@link #at}. */
+    PacketEvent(ByteBuffer buf, UnsafeBuffer view) {
+        this.buf = buf;
+        this.view = view;
+        this.source = new UdpEndpoint();
+    }
+
+    PacketEvent at(int base, int len) {
+        reset();
+        this.base = base;
+        this.len = len;
+        return this;
     }
 
     void reset() {

@@ -42,6 +42,7 @@ public final class WgDevice implements AutoCloseable {
     private final Outbound outbound;
     private final Inbound inbound;
     private final PrintStream log;
+    private final boolean batched;
     private volatile Runnable onFatal;
 
     volatile StaticIdentity identity;
@@ -68,6 +69,7 @@ public final class WgDevice implements AutoCloseable {
         int slot = slotSize(tun.mtu());
         this.cookieChecker = new CookieChecker(null, clock::nanos);
         this.control = new ControlLoop(this);
+        this.batched = workers == 0;
         this.outbound = new Outbound(this, RING_SIZE, slot, workers);
         this.inbound = new Inbound(this, RING_SIZE, slot, workers);
         this.controlSlot = new PacketEvent(ByteBuffer.allocateDirect(slot));
@@ -312,6 +314,10 @@ public final class WgDevice implements AutoCloseable {
     /** Binds the UDP socket to {@code port} (0 = any); throws if the port is taken. */
     void bind(int port) throws IOException {
         UdpSocket fresh = UdpSocket.bind(null, port);
+        if (batched) {
+            fresh.setGso(fresh.gsoSupported());   // runs of equal datagrams leave in one sendmsg
+            fresh.setGro(true);                   // and arrive in one receive (only batch receives split them)
+        }
         UdpSocket old = socket;
         socket = fresh;
         listenPort = fresh.localPort();
