@@ -52,7 +52,7 @@ public final class Cli {
             return switch (options.command()) {
                 case "demo" -> Demo.run(options, out, err);
                 case "bench" -> {
-                    err.println("dataplane: bench is not available in this build yet");
+                    err.println("dataplane: run the end-to-end benchmark through the launcher: bin/dataplane bench [--quick] [--runs N]");
                     yield EXIT_FAILURE;
                 }
                 default -> DeviceCommand.run(options, err);

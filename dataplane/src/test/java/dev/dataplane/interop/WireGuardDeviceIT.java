@@ -111,6 +111,17 @@ class WireGuardDeviceIT {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void wireguardGoCompletesTheHandshakeThroughOurCookieReply() throws Exception {
+        // ours answers every initiation without a valid MAC2 with a cookie reply, as under load;
+        // wireguard-go must decrypt the cookie and retry with MAC2, which ours then accepts
+        try (Tunnel t = Tunnel.up("cky", Impl.OURS, Impl.WIREGUARD_GO, logs, "-Ddataplane.forceUnderLoad=true")) {
+            assertEquals(0, t.b.status("ping", "-c", "1", "-w", "20", Tunnel.INNER_A),
+                    "wireguard-go got through on its retry with MAC2 set from our cookie");
+            assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_B));
+        }
+    }
+
     private static String iperfJson(Tunnel t, int seconds) throws Exception {
         Process srv = t.b.start(java.util.Map.of(), null, "iperf3", "-s", "-1", "-B", Tunnel.INNER_B);
         try {
