@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 public final class UapiServer implements AutoCloseable {
     public static final Path DEFAULT_DIR = Path.of("/var/run/wireguard");
     private static final int MAX_CLIENTS = 32;
+    /** wg and wgctrl open one connection per operation; one idling longer is cut so it cannot hold a slot. */
+    private static final java.time.Duration MAX_CONNECTION_TIME = java.time.Duration.ofSeconds(60);
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -100,6 +102,15 @@ public final class UapiServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel client) {
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(MAX_CONNECTION_TIME);
+                log.accept("UAPI: closing a client connected for over " + MAX_CONNECTION_TIME.toSeconds() + " s");
+                client.close();
+            } catch (InterruptedException | IOException ignored) {
+                // finished in time, or already closed
+            }
+        });
         try (client) {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
             Writer out = new OutputStreamWriter(Channels.newOutputStream(client), StandardCharsets.UTF_8);
@@ -107,6 +118,7 @@ public final class UapiServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.accept("UAPI client: " + e.getMessage());
         } finally {
+            watchdog.interrupt();
             clients.release();
         }
     }
