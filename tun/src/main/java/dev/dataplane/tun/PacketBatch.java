@@ -127,6 +127,11 @@ public final class PacketBatch {
         return address + offset(i);
     }
 
+    /** Offset of slot {@code i}'s first byte in {@link #buffer()}, ignoring its start. */
+    int slotOffset(int i) {
+        return i * slotSize;
+    }
+
     /** Native address of slot {@code i}'s first byte, ignoring its start. */
     long slotAddress(int i) {
         return address + (long) i * slotSize;

@@ -35,6 +35,7 @@ final class Forwarder implements AutoCloseable {
     final Netns nsA, nsB;
     final String tunA, tunB;
     final String innerA, innerB;
+    TunDevice devA, devB;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     final AtomicLong packets = new AtomicLong();
@@ -79,9 +80,9 @@ final class Forwarder implements AutoCloseable {
         nsA.ip("link", "set", vethA, "up");
         nsB.ip("link", "set", vethB, "up");
 
-        TunDevice a = nsA.call(() -> TunDevice.create(tunA, mtu, options(mode)));
+        TunDevice a = devA = nsA.call(() -> TunDevice.create(tunA, mtu, options(mode)));
         resources.add(a);
-        TunDevice b = nsB.call(() -> TunDevice.create(tunB, mtu, options(mode)));
+        TunDevice b = devB = nsB.call(() -> TunDevice.create(tunB, mtu, options(mode)));
         resources.add(b);
         UdpSocket ua = nsA.call(() -> UdpSocket.bind(InetAddress.getByName(underA), 0));
         resources.add(ua);

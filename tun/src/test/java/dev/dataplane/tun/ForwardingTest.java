@@ -30,7 +30,8 @@ class ForwardingTest {
         return List.of(
                 Forwarder.Mode.single(),
                 new Forwarder.Mode(64, false, false, false, false),
-                new Forwarder.Mode(64, true, true, false, false));
+                new Forwarder.Mode(64, true, true, false, false),
+                new Forwarder.Mode(64, true, true, true, false));
     }
 
     @ParameterizedTest
@@ -43,6 +44,11 @@ class ForwardingTest {
             Process server = f.nsB.start("iperf3", "-s", "-1", "-B", f.innerB);
             String out = iperf(f, "-c", f.innerB, "-n", "20M");
             assertTrue(out.contains("sender") && out.contains("receiver"), out);
+            if (mode.offloads()) {
+                assertTrue(f.devA.offloads(), "kernel accepted TSO on the TUN device");
+                assertTrue(f.devA.superPacketsRead() > 0, "the sender's TCP handed over super-packets");
+                assertTrue(f.devB.superPacketsWritten() > 0, "segments were coalesced on the way back in");
+            }
             server.waitFor(5, TimeUnit.SECONDS);
             Process reverse = f.nsB.start("iperf3", "-s", "-1", "-B", f.innerB);
             out = iperf(f, "-c", f.innerB, "-n", "20M", "-R");
@@ -52,18 +58,15 @@ class ForwardingTest {
         }
     }
 
-    /** Runs the iperf3 client in nsA, retrying while the server is still starting. */
+    /** Runs the iperf3 client in nsA once the server in nsB listens on its default port. */
     static String iperf(Forwarder f, String... args) throws Exception {
+        for (int attempt = 0; !f.nsB.exec("ss", "-Hltn", "sport = :5201").contains("5201"); attempt++) {
+            if (attempt > 50) throw new AssertionError("iperf3 server did not start");
+            Thread.sleep(100);
+        }
         String[] cmd = new String[args.length + 1];
         cmd[0] = "iperf3";
         System.arraycopy(args, 0, cmd, 1, args.length);
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return f.nsA.exec(cmd);
-            } catch (java.io.IOException e) {
-                if (attempt >= 20 || !e.getMessage().contains("refused")) throw e;
-                Thread.sleep(100);
-            }
-        }
+        return f.nsA.exec(cmd);
     }
 }

@@ -1,0 +1,288 @@
+package dev.dataplane.tun;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Splitting offloaded super-packets and coalescing segments back, checked against the independent checksum
+ * code in {@link Packets}. No root needed: these work on buffers only.
+ */
+class OffloadTest {
+    private static final int TCP = 6, UDP = 17;
+    private static final int ACK = 0x10, PSH = 0x08, FIN = 0x01, CWR = 0x80;
+
+    /** Builds a frame as the kernel hands it over: virtio_net_hdr, then IP + TCP/UDP headers, then payload. */
+    static int superFrame(UnsafeBuffer b, int off, boolean v6, int protocol, int payload, int gsoSize, int flags, Random r) {
+        int ip = v6 ? 40 : 20, l4h = protocol == TCP ? 32 : 8, len = ip + l4h + payload;
+        int p = off + VirtioNetHdr.SIZE;
+        b.setMemory(p, len, (byte) 0);
+        writeIp(b, p, v6, protocol, len, 0x1234);
+        if (!v6) b.putShort(p + 10, (short) Packets.checksum(b.byteBuffer(), p, 20, 0), ByteOrder.BIG_ENDIAN);
+        int t = p + ip;
+        b.putShort(t, (short) 40000, ByteOrder.BIG_ENDIAN);
+        b.putShort(t + 2, (short) 5201, ByteOrder.BIG_ENDIAN);
+        if (protocol == TCP) {
+            b.putInt(t + 4, 0xfffff000, ByteOrder.BIG_ENDIAN); // sequence numbers wrap inside this packet
+            b.putInt(t + 8, 0x01020304, ByteOrder.BIG_ENDIAN);
+            b.putByte(t + 12, (byte) (8 << 4));
+            b.putByte(t + 13, (byte) flags);
+            b.putShort(t + 14, (short) 501, ByteOrder.BIG_ENDIAN);
+            b.putInt(t + 20, 0x0101080a); // NOP NOP timestamps
+            b.putInt(t + 24, 77, ByteOrder.BIG_ENDIAN);
+            b.putInt(t + 28, 66, ByteOrder.BIG_ENDIAN);
+        } else {
+            b.putShort(t + 4, (short) (8 + payload), ByteOrder.BIG_ENDIAN);
+        }
+        for (int i = 0; i < payload; i++) b.putByte(t + l4h + i, (byte) r.nextInt());
+        // CHECKSUM_PARTIAL: the kernel leaves the pseudo-header sum in the checksum field
+        int field = t + (protocol == TCP ? 16 : 6);
+        b.putShort(field, (short) Checksum.pseudoHeader(b, p, v6, protocol, len - ip), ByteOrder.BIG_ENDIAN);
+        int type = protocol == UDP ? VirtioNetHdr.GSO_UDP_L4 : v6 ? VirtioNetHdr.GSO_TCPV6 : VirtioNetHdr.GSO_TCPV4;
+        VirtioNetHdr.put(b, off, VirtioNetHdr.F_NEEDS_CSUM, gsoSize == 0 ? 0 : type, ip + l4h, gsoSize, ip, protocol == TCP ? 16 : 6);
+        return VirtioNetHdr.SIZE + len;
+    }
+
+    static void writeIp(UnsafeBuffer b, int p, boolean v6, int protocol, int len, int id) {
+        if (v6) {
+            b.putInt(p, 0x60000000, ByteOrder.BIG_ENDIAN);
+            b.putShort(p + 4, (short) (len - 40), ByteOrder.BIG_ENDIAN);
+            b.putByte(p + 6, (byte) protocol);
+            b.putByte(p + 7, (byte) 64);
+            b.putShort(p + 8, (short) 0xfd00, ByteOrder.BIG_ENDIAN);
+            b.putByte(p + 23, (byte) 1);
+            b.putShort(p + 24, (short) 0xfd00, ByteOrder.BIG_ENDIAN);
+            b.putByte(p + 39, (byte) 2);
+        } else {
+            b.putByte(p, (byte) 0x45);
+            b.putShort(p + 2, (short) len, ByteOrder.BIG_ENDIAN);
+            b.putShort(p + 4, (short) id, ByteOrder.BIG_ENDIAN);
+            b.putShort(p + 6, (short) 0x4000, ByteOrder.BIG_ENDIAN); // DF
+            b.putByte(p + 8, (byte) 64);
+            b.putByte(p + 9, (byte) protocol);
+            b.putInt(p + 12, 0x0a000001, ByteOrder.BIG_ENDIAN);
+            b.putInt(p + 16, 0x0a000002, ByteOrder.BIG_ENDIAN);
+        }
+    }
+
+    private static ByteBuffer bytes(UnsafeBuffer b, int off, int len) {
+        ByteBuffer out = ByteBuffer.allocate(len);
+        for (int i = 0; i < len; i++) out.put(i, b.getByte(off + i));
+        return out;
+    }
+
+    @ParameterizedTest(name = "v6={0} protocol={1}")
+    @CsvSource({"false,6", "true,6", "false,17", "true,17"})
+    void splitsSuperPacketsIntoValidSegments(boolean v6, int protocol) {
+        UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TunDevice.FRAME_SIZE, 64));
+        Random r = new Random(7);
+        int payload = 4 * 1360 + 555, gso = 1360;
+        int len = superFrame(frame, 0, v6, protocol, payload, gso, ACK | PSH | FIN | CWR, r);
+        GsoSplitter s = new GsoSplitter();
+        assertTrue(s.load(frame, 0, len));
+        PacketBatch out = new PacketBatch(16, 2048);
+        int n = 0;
+        while (s.hasNext()) {
+            int l = s.next(out.view(), out.offset(n), out.maxPacket());
+            out.length(n++, l);
+        }
+        assertEquals(5, n);
+        int ip = v6 ? 40 : 20, l4h = protocol == TCP ? 32 : 8;
+        int original = VirtioNetHdr.SIZE + ip + l4h;
+        for (int i = 0; i < n; i++) {
+            int off = out.offset(i), l = out.length(i);
+            int expect = i < 4 ? gso : 555;
+            assertEquals(ip + l4h + expect, l, "segment " + i);
+            assertTrue(Packets.checksumsValid(out.buffer(), off, l), "checksums of segment " + i);
+            for (int j = 0; j < expect; j++) {
+                assertEquals(frame.getByte(original + i * gso + j), out.view().getByte(off + ip + l4h + j), "payload byte " + j);
+            }
+            if (!v6) assertEquals(0x1234 + i, out.view().getShort(off + 4, ByteOrder.BIG_ENDIAN) & 0xffff, "IPv4 id");
+            if (protocol == TCP) {
+                int seq = out.view().getInt(off + ip + 4, ByteOrder.BIG_ENDIAN);
+                assertEquals(0xfffff000 + i * gso, seq, "sequence number");
+                int flags = out.view().getByte(off + ip + 13) & 0xff;
+                assertEquals(i == 4, (flags & (PSH | FIN)) == (PSH | FIN), "PSH/FIN only on the last");
+                assertEquals(i == 0, (flags & CWR) != 0, "CWR only on the first");
+            } else {
+                assertEquals(8 + expect, out.view().getShort(off + ip + 4, ByteOrder.BIG_ENDIAN) & 0xffff, "UDP length");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "v6={0} protocol={1}")
+    @CsvSource({"false,6", "true,6", "false,17", "true,17"})
+    void finishesAPartialChecksum(boolean v6, int protocol) {
+        UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+        int len = superFrame(frame, 0, v6, protocol, 777, 0, ACK, new Random(3));
+        GsoSplitter s = new GsoSplitter();
+        assertTrue(s.load(frame, 0, len));
+        PacketBatch out = new PacketBatch(1, 2048);
+        int l = s.next(out.view(), out.offset(0), out.maxPacket());
+        assertEquals(len - VirtioNetHdr.SIZE, l);
+        assertTrue(Packets.checksumsValid(out.buffer(), out.offset(0), l));
+        assertFalse(s.hasNext());
+    }
+
+    @Test
+    void dropsMalformedFrames() {
+        UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+        GsoSplitter s = new GsoSplitter();
+        assertFalse(s.load(frame, 0, 5), "shorter than the header");
+        int len = superFrame(frame, 0, false, TCP, 3000, 1000, ACK, new Random(1));
+        VirtioNetHdr.put(frame, 0, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_TCPV4, 52, 1000, 4000, 16);
+        assertFalse(s.load(frame, 0, len), "csum_start beyond the packet");
+        VirtioNetHdr.put(frame, 0, VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.GSO_UDP, 28, 1000, 20, 6);
+        assertFalse(s.load(frame, 0, len), "UFO is not enabled");
+        assertEquals(3, s.dropped);
+    }
+
+    /** Segments as a sender's TCP would emit them: consecutive sequence numbers, valid checksums. */
+    private static void segment(PacketBatch b, int slot, boolean v6, int port, int seq, int payload, int flags, int id, Random r) {
+        UnsafeBuffer v = b.view();
+        int off = b.slotOffset(slot), ip = v6 ? 40 : 20, len = ip + 32 + payload;
+        v.setMemory(off, len, (byte) 0);
+        writeIp(v, off, v6, TCP, len, id);
+        int t = off + ip;
+        v.putShort(t, (short) port, ByteOrder.BIG_ENDIAN);
+        v.putShort(t + 2, (short) 5201, ByteOrder.BIG_ENDIAN);
+        v.putInt(t + 4, seq, ByteOrder.BIG_ENDIAN);
+        v.putInt(t + 8, 99, ByteOrder.BIG_ENDIAN);
+        v.putByte(t + 12, (byte) (8 << 4));
+        v.putByte(t + 13, (byte) flags);
+        v.putShort(t + 14, (short) 500, ByteOrder.BIG_ENDIAN);
+        v.putInt(t + 20, 0x0101080a);
+        v.putInt(t + 24, 5, ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < payload; i++) v.putByte(t + 32 + i, (byte) r.nextInt());
+        if (!v6) Checksum.ipv4Header(v, off);
+        v.putShort(t + 16, (short) Packets.checksum(b.buffer(), t, len - ip,
+                Packets.pseudoHeaderSum(b.buffer(), off, TCP, len - ip)), ByteOrder.BIG_ENDIAN);
+        b.set(slot, 0, len);
+        assertTrue(Packets.checksumsValid(b.buffer(), off, len));
+    }
+
+    /** The bytes a frame's iovecs gather, as the kernel would read them with writev. */
+    private static UnsafeBuffer gather(FrameList frames, int frame) {
+        UnsafeBuffer iov = new UnsafeBuffer(frames.iovAddress(frame), frames.iovCount(frame) * 16);
+        int total = 0;
+        for (int i = 0; i < frames.iovCount(frame); i++) total += (int) iov.getLong(i * 16 + 8);
+        UnsafeBuffer out = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(64, total + 64), 64));
+        int pos = 0;
+        for (int i = 0; i < frames.iovCount(frame); i++) {
+            int len = (int) iov.getLong(i * 16 + 8);
+            out.putBytes(pos, new UnsafeBuffer(iov.getLong(i * 16), len), 0, len);
+            pos += len;
+        }
+        return new UnsafeBuffer(out, 0, pos);
+    }
+
+    @ParameterizedTest(name = "v6={0}")
+    @CsvSource({"false", "true"})
+    void coalescesRunsPerFlowAndSplitsBackToTheSameSegments(boolean v6) {
+        Random r = new Random(11);
+        PacketBatch in = new PacketBatch(16, 2048);
+        // flow A: 4 full segments + a short one with PSH; flow B interleaved: 2 full; then a pure ACK,
+        // an out-of-order segment of A (new group) and a lone full segment of B
+        int slot = 0;
+        int a = 1000, b = 50000;
+        List<Integer> aSlots = new ArrayList<>(), bSlots = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            aSlots.add(slot);
+            segment(in, slot++, v6, 40000, a, 1200, ACK, 100 + i, r);
+            a += 1200;
+            if (i < 2) {
+                bSlots.add(slot);
+                segment(in, slot++, v6, 40001, b, 1200, ACK, 7 + i, r);
+                b += 1200;
+            }
+        }
+        aSlots.add(slot);
+        segment(in, slot++, v6, 40000, a, 300, ACK | PSH, 104, r);
+        int pureAck = slot;
+        segment(in, slot++, v6, 40002, 1, 0, ACK, 1, r);
+        int outOfOrder = slot;
+        segment(in, slot++, v6, 40000, a + 5000, 1200, ACK, 105, r);
+        int lateB = slot;
+        segment(in, slot++, v6, 40001, b + 1200, 1200, ACK, 9, r); // not contiguous with B's run
+        in.count(slot);
+
+        TcpCoalescer c = new TcpCoalescer(16);
+        int frames = c.plan(in);
+        assertEquals(5, frames, "A run, B run, pure ACK, A out of order, late B");
+        assertEquals(5, c.packets(0));
+        assertEquals(2, c.packets(1));
+        int[] singles = {pureAck, outOfOrder, lateB};
+        for (int f = 2; f < 5; f++) {
+            assertEquals(1, c.packets(f));
+            UnsafeBuffer g = gather(c, f);
+            assertEquals(0, VirtioNetHdr.gsoType(g, 0));
+            int s = singles[f - 2];
+            assertEquals(in.length(s) + VirtioNetHdr.SIZE, g.capacity());
+        }
+
+        for (int f = 0; f < 2; f++) {
+            UnsafeBuffer g = gather(c, f);
+            assertEquals(v6 ? VirtioNetHdr.GSO_TCPV6 : VirtioNetHdr.GSO_TCPV4, VirtioNetHdr.gsoType(g, 0));
+            assertEquals(1200, VirtioNetHdr.gsoSize(g, 0));
+            assertEquals(VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.flags(g, 0));
+            // complete the partial checksum as the kernel would, then check it independently
+            int p = VirtioNetHdr.SIZE, start = VirtioNetHdr.csumStart(g, 0), field = p + start + VirtioNetHdr.csumOffset(g, 0);
+            int len = g.capacity() - p;
+            UnsafeBuffer done = new UnsafeBuffer(ByteBuffer.allocateDirect(len));
+            done.putBytes(0, g, p, len);
+            int sum = Checksum.sum(done, start, len - start, 0);
+            done.putShort(field - p, (short) ~sum, ByteOrder.BIG_ENDIAN);
+            assertTrue(Packets.checksumsValid(done.byteBuffer(), 0, len), "completed checksum of the super-packet");
+            int flags = done.getByte(start + 13) & 0xff;
+            assertEquals(f == 0, (flags & PSH) != 0, "PSH from the run's last segment");
+
+            // splitting the super-packet gives back the original segments byte for byte
+            UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TunDevice.FRAME_SIZE, 64));
+            frame.putBytes(0, g, 0, g.capacity());
+            GsoSplitter s = new GsoSplitter();
+            assertTrue(s.load(frame, 0, g.capacity()));
+            List<Integer> originals = f == 0 ? aSlots : bSlots;
+            PacketBatch back = new PacketBatch(8, 2048);
+            for (int i = 0; i < originals.size(); i++) {
+                int l = s.next(back.view(), back.offset(i), back.maxPacket());
+                int o = originals.get(i);
+                assertEquals(in.length(o), l);
+                assertEquals(bytes(in.view(), in.offset(o), l), bytes(back.view(), back.offset(i), l), "segment " + i + " round trip");
+            }
+            assertFalse(s.hasNext());
+        }
+    }
+
+    @Test
+    void leavesNonTcpAndOddPacketsAlone() {
+        PacketBatch in = new PacketBatch(4, 2048);
+        UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+        int len = superFrame(frame, 0, false, UDP, 100, 0, 0, new Random(2)) - VirtioNetHdr.SIZE;
+        for (int i = 0; i < 3; i++) {
+            in.view().putBytes(in.slotOffset(i), frame, VirtioNetHdr.SIZE, len);
+            in.set(i, 0, len);
+        }
+        in.set(3, 0, 3); // garbage
+        in.count(4);
+        TcpCoalescer c = new TcpCoalescer(4);
+        assertEquals(4, c.plan(in));
+        byte[] expected = new byte[len];
+        frame.getBytes(VirtioNetHdr.SIZE, expected);
+        byte[] got = new byte[len];
+        gather(c, 0).getBytes(VirtioNetHdr.SIZE, got);
+        assertArrayEquals(expected, got);
+    }
+}
