@@ -1,0 +1,71 @@
+package dev.dataplane.bench.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Where and what was measured, recorded with every result: numbers without these are not comparable. */
+record Machine(String cpuModel, int cores, String kernel, String java, String commit, String dataplaneJarBuilt,
+               String wireguardGo, String iperf3) {
+
+    static Machine describe(Path home, Path dataplaneJar) {
+        return new Machine(readCpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
+                Runtime.version().toString(),
+                firstLine(List.of("git", "-C", home.toString(), "describe", "--always", "--dirty", "--abbrev=12")),
+                modified(dataplaneJar),
+                firstLine(List.of("wireguard-go", "--version")),
+                firstLine(List.of("iperf3", "--version")));
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu_model", cpuModel);
+        m.put("cores", cores);
+        m.put("kernel", kernel);
+        m.put("java", java);
+        m.put("commit", commit);
+        m.put("dataplane_jar_built", dataplaneJarBuilt);
+        m.put("wireguard_go", wireguardGo);
+        m.put("iperf3", iperf3);
+        return m;
+    }
+
+    private static String readCpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** The engine under test is the jar, which may be newer than the last commit: record when it was built. */
+    private static String modified(Path file) {
+        try {
+            return Instant.ofEpochMilli(Files.getLastModifiedTime(file).toMillis()).toString();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String firstLine(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) return "unknown";
+            return out.lines().findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}
