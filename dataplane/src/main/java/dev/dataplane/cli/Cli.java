@@ -22,6 +22,7 @@ public final class Cli {
               --mtu N          MTU of the TUN device (default 1420)
               --workers N      crypto workers per direction behind Disruptor rings; 0 = each direction
                                runs to completion on one thread (default: 0 on <= 2 cores, else cores/2, max 4)
+              --no-offloads    plain packets on the TUN device (no IFF_VNET_HDR/TSO super-packets)
               --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit
               --help           print this help and exit

@@ -4,6 +4,7 @@ import dev.dataplane.device.Clock;
 import dev.dataplane.device.ProtocolLimits;
 import dev.dataplane.device.WgDevice;
 import dev.dataplane.tun.TunDevice;
+import dev.dataplane.tun.TunOptions;
 import dev.dataplane.uapi.UapiServer;
 import sun.misc.Signal;
 
@@ -31,7 +32,10 @@ final class DeviceCommand {
             err.println("dataplane: " + sock + " is held by a running process");
             return Cli.EXIT_FAILURE;
         }
-        TunDevice tun = TunDevice.create(name, o.mtu());
+        // the batched run-to-completion mode reads and writes in batches, so it gains from TUN offloads
+        // (TSO super-packets split on read, TCP runs coalesced on write); the ring mode moves single packets
+        boolean batched = o.workers() == 0;
+        TunDevice tun = TunDevice.create(name, o.mtu(), TunOptions.DEFAULT.withOffloads(batched && o.offloads()));
         WgDevice device = new WgDevice(name, dev.dataplane.device.PacketDevice.of(tun), Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
         UapiServer uapi;
         try {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Parsed command-line flags. Parsing never exits the JVM: errors come back as {@link UsageException}. */
 record Options(String command, String iface, String mode, int mtu, int workers, boolean foreground,
-               String peer, List<String> rest) {
+               boolean offloads, String peer, List<String> rest) {
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -21,6 +21,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         int mtu = 1420;
         int workers = defaultWorkers();
         boolean foreground = true;
+        boolean offloads = true;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -35,6 +36,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 case "--workers" -> workers = intValue(args, ++i, a, 0, 64);
                 case "--peer" -> peer = value(args, ++i, a);
                 case "-f", "--foreground" -> foreground = true;
+                case "--no-offloads" -> offloads = false;
                 default -> {
                     if (command.equals("bench")) {
                         rest.add(a);
@@ -52,7 +54,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (!peer.equals("wireguard-go") && !peer.equals("ours")) {
             throw new UsageException("--peer must be wireguard-go or ours");
         }
-        return new Options(command, iface, mode, mtu, workers, foreground, peer, List.copyOf(rest));
+        return new Options(command, iface, mode, mtu, workers, foreground, offloads, peer, List.copyOf(rest));
     }
 
     /** Linux interface names: 1..15 bytes, no '/', no whitespace, not "." or "..". */

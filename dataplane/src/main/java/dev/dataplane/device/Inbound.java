@@ -72,12 +72,27 @@ final class Inbound {
                 }
                 continue;
             }
+            int out = 0;
             for (int i = 0; i < n; i++) {
                 ev.at(batch.offset(i), batch.length(i));
                 ev.source = batch.endpoint(i);
                 classify(ev);
                 if (ev.status == PacketEvent.OK) open(aead, ev);
-                if (ev.status == PacketEvent.OK) deliverer.onEvent(ev, 0, true);
+                int ipLen = ev.status == PacketEvent.OK ? accept(ev) : -1;
+                if (ipLen <= 0) continue;
+                // keep the inner packet for one batched write; slots before it that were dropped are reused
+                int dst = out * batch.slotSize() + HEADER;
+                int src = ev.base + HEADER;
+                if (src != dst) batch.view().putBytes(dst, batch.view(), src, ipLen);
+                batch.set(out++, HEADER, ipLen);
+            }
+            batch.count(out);
+            if (out > 0) {
+                try {
+                    tun.writeBatch(batch);  // with TUN offloads, runs of one TCP flow go up as one super-packet
+                } catch (IOException e) {
+                    for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
+                }
             }
         }
     }
@@ -170,30 +185,41 @@ final class Inbound {
     }
 
     /** Runs in ring order, so the replay window and timers see one thread. */
+    /**
+     * The in-order checks on an opened message: replay window, session confirmation and roaming, counters,
+     * then the inner packet's length and source address. Returns the inner packet's length (at
+     * base + HEADER) if it should reach the TUN device, else 0 (keepalive) or -1 (dropped, counted).
+     */
+    int accept(PacketEvent ev) {
+        Keypair kp = ev.keypair;
+        Peer peer = kp.peer;
+        if (!kp.replay.accept(ev.counter)) {
+            device.stats.drop(DropReason.REPLAYED);
+            return -1;
+        }
+        long now = device.clock.nanos();
+        device.authenticatedFrom(peer, kp, ev.source, now);
+        peer.rxBytes.addAndGet(ev.len + HEADER + ChaChaPoly.TAG_LEN);
+        if (ev.len == 0) return 0; // keepalive
+        int ipLen = IpPacket.totalLength(ev.view, ev.base + HEADER, ev.len);
+        if (ipLen <= 0) {
+            device.stats.drop(DropReason.BAD_INNER_PACKET);
+            return -1;
+        }
+        if (device.routeInbound(ev.view, ev.base + HEADER, ipLen) != peer) {
+            device.stats.drop(DropReason.SOURCE_NOT_ALLOWED);
+            return -1;
+        }
+        if (peer.keepaliveDueSinceNanos == 0) peer.keepaliveDueSinceNanos = now;
+        return ipLen;
+    }
+
     private final class Deliverer implements EventHandler<PacketEvent> {
         @Override
         public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
             if (ev.status != PacketEvent.OK) return;
-            Keypair kp = ev.keypair;
-            Peer peer = kp.peer;
-            if (!kp.replay.accept(ev.counter)) {
-                device.stats.drop(DropReason.REPLAYED);
-                return;
-            }
-            long now = device.clock.nanos();
-            device.authenticatedFrom(peer, kp, ev.source, now);
-            peer.rxBytes.addAndGet(ev.len + HEADER + ChaChaPoly.TAG_LEN);
-            if (ev.len == 0) return; // keepalive
-            int ipLen = IpPacket.totalLength(ev.view, ev.base + HEADER, ev.len);
-            if (ipLen <= 0) {
-                device.stats.drop(DropReason.BAD_INNER_PACKET);
-                return;
-            }
-            if (device.routeInbound(ev.view, ev.base + HEADER, ipLen) != peer) {
-                device.stats.drop(DropReason.SOURCE_NOT_ALLOWED);
-                return;
-            }
-            if (peer.keepaliveDueSinceNanos == 0) peer.keepaliveDueSinceNanos = now;
+            int ipLen = accept(ev);
+            if (ipLen <= 0) return;
             try {
                 tun.write(ev.buf, ev.base + HEADER, ipLen);
             } catch (IOException e) {

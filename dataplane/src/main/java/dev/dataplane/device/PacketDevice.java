@@ -18,6 +18,11 @@ public interface PacketDevice extends AutoCloseable {
     @Override
     void close();
 
+    /** Writes slots [0, count) of {@code batch}; this default writes one at a time. */
+    default void writeBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
+        for (int i = 0; i < batch.count(); i++) write(batch.buffer(), batch.offset(i), batch.length(i));
+    }
+
     /**
      * Reads at least one and up to the batch's capacity of waiting packets into slots [0, n), each at the
      * batch's headroom; returns n. This default reads one; a TUN device drains what is queued.
@@ -52,6 +57,11 @@ public interface PacketDevice extends AutoCloseable {
             public int readBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
                 batch.clear();
                 return tun.readBatch(batch);
+            }
+
+            @Override
+            public void writeBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
+                tun.writeBatch(batch);
             }
 
             @Override
