@@ -8,8 +8,6 @@ import dev.dataplane.crypto.noise.NoiseHandshake;
 import dev.dataplane.crypto.noise.ResponseFields;
 import dev.dataplane.crypto.noise.SessionKeys;
 import dev.dataplane.encap.wireguard.CookieReply;
-import dev.dataplane.encap.wireguard.HandshakeInitiation;
-import dev.dataplane.encap.wireguard.HandshakeResponse;
 import dev.dataplane.encap.wireguard.MessageType;
 import dev.dataplane.encap.wireguard.WireGuardMessages;
 import dev.dataplane.tun.UdpEndpoint;
@@ -64,13 +62,7 @@ final class Handshakes {
     // ---- responder ---------------------------------------------------------------------------
 
     private void consumeInitiation(byte[] msg, UdpEndpoint from) {
-        HandshakeInitiation wire = new HandshakeInitiation();
-        wire.wrap(new UnsafeBuffer(msg), 0);
-        InitiationFields in = new InitiationFields();
-        in.senderIndex = wire.senderIndex();
-        wire.getEphemeral(in.ephemeral);
-        wire.getEncryptedStatic(in.encryptedStatic);
-        wire.getEncryptedTimestamp(in.encryptedTimestamp);
+        InitiationFields in = HandshakeMessages.decodeInitiation(msg);
 
         ConsumedInitiation init = NoiseHandshake.decryptInitiation(device.identity, in);
         Peer peer = init == null ? null : device.peer(init.remoteStatic());
@@ -90,14 +82,7 @@ final class Handshakes {
             device.indices.remove(index);
             return;
         }
-        byte[] response = new byte[WireGuardMessages.RESPONSE_LEN];
-        HandshakeResponse rw = new HandshakeResponse();
-        rw.wrap(new UnsafeBuffer(response), 0);
-        rw.writeHeader();
-        rw.senderIndex(out.senderIndex);
-        rw.receiverIndex(out.receiverIndex);
-        rw.putEphemeral(out.ephemeral);
-        rw.putEncryptedNothing(out.encryptedNothing);
+        byte[] response = HandshakeMessages.encode(out);
         peer.cookies.addMacs(response, response.length);
         // install before sending: the initiator may answer with data the moment the response lands
         install(peer, peer.handshake.deriveKeys(), now);
@@ -126,14 +111,7 @@ final class Handshakes {
             return;
         }
         if (previousIndex != 0 && device.indices.keypair(previousIndex) == null) device.indices.remove(previousIndex);
-        byte[] msg = new byte[WireGuardMessages.INITIATION_LEN];
-        HandshakeInitiation w = new HandshakeInitiation();
-        w.wrap(new UnsafeBuffer(msg), 0);
-        w.writeHeader();
-        w.senderIndex(out.senderIndex);
-        w.putEphemeral(out.ephemeral);
-        w.putEncryptedStatic(out.encryptedStatic);
-        w.putEncryptedTimestamp(out.encryptedTimestamp);
+        byte[] msg = HandshakeMessages.encode(out);
         peer.cookies.addMacs(msg, msg.length);
         peer.handshakeInFlight = true;
         peer.lastInitiationSentNanos = now;
@@ -142,18 +120,12 @@ final class Handshakes {
     }
 
     private void consumeResponse(byte[] msg, UdpEndpoint from) {
-        HandshakeResponse wire = new HandshakeResponse();
-        wire.wrap(new UnsafeBuffer(msg), 0);
-        Peer peer = device.indices.handshakePeer(wire.receiverIndex());
+        ResponseFields in = HandshakeMessages.decodeResponse(msg);
+        Peer peer = device.indices.handshakePeer(in.receiverIndex);
         if (peer == null) {
             device.stats.drop(DropReason.HANDSHAKE_INVALID);
             return;
         }
-        ResponseFields in = new ResponseFields();
-        in.senderIndex = wire.senderIndex();
-        in.receiverIndex = wire.receiverIndex();
-        wire.getEphemeral(in.ephemeral);
-        wire.getEncryptedNothing(in.encryptedNothing);
         if (!peer.handshake.consumeResponse(in)) {
             device.stats.drop(DropReason.HANDSHAKE_INVALID);
             return;

@@ -61,12 +61,18 @@ public final class UapiServer implements AutoCloseable {
             if (isLive(path)) throw new IOException("UAPI socket " + path + " is in use by a running process");
             Files.delete(path);
         }
+        // bind under a temporary name, restrict it, then rename: the socket appears at its real path
+        // already 0600, so nobody (wg-quick polling for it, say) ever sees it with the umask's mode
+        Path staging = dir.resolve("." + name + ".sock." + ProcessHandle.current().pid());
+        Files.deleteIfExists(staging);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            server.bind(UnixDomainSocketAddress.of(staging));
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
+            Files.move(staging, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             server.close();
+            Files.deleteIfExists(staging);
             throw e;
         }
         return new UapiServer(path, server, device, log);
