@@ -34,12 +34,19 @@ final class NativeFd {
     private final String what;
     private final AtomicInteger users = new AtomicInteger();
     private final AtomicBoolean released = new AtomicBoolean();
+    private final Runnable onFree;
     private volatile boolean closing;
 
     /** Takes ownership of {@code fd}; {@code what} names it in error messages ("tun0", "UDP socket"). */
     NativeFd(int fd, String what) throws IOException {
+        this(fd, what, null);
+    }
+
+    /** As above; {@code onFree} runs once the fd is closed and no call holds it (to unmap what it mapped). */
+    NativeFd(int fd, String what, Runnable onFree) throws IOException {
         this.fd = fd;
         this.what = what;
+        this.onFree = onFree;
         int wake;
         try {
             wake = (int) Libc.EVENTFD.invokeExact(Libc.state(), 0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -137,6 +144,7 @@ final class NativeFd {
         if (released.compareAndSet(false, true)) {
             Libc.close(fd);
             Libc.close(wakeFd);
+            if (onFree != null) onFree.run();
         }
     }
 }

@@ -69,6 +69,29 @@ final class SyscallTunIo implements TunIo {
         }
     }
 
+    /** Writes frame {@code frame} alone, waiting while the device queue is full; returns its packets or 0. */
+    int writeOne(FrameList frames, int frame) throws IOException {
+        int f = fd.acquire();
+        try {
+            while (true) {
+                long r = (long) Libc.WRITEV.invokeExact(Libc.state(), f, frames.iovAddress(frame), frames.iovCount(frame));
+                if (r >= 0) return frames.packets(frame);
+                int e = Libc.errno();
+                if (e == Libc.EAGAIN) {
+                    fd.await(true);
+                } else if (e != Libc.EINTR) {
+                    return 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            fd.release();
+        }
+    }
+
     @Override
     public void close() {
         // the fd belongs to the device

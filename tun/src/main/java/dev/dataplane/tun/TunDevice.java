@@ -266,7 +266,7 @@ public final class TunDevice implements AutoCloseable {
     /** Closes the device; blocked reads end with an exception and the interface vanishes. Idempotent. */
     @Override
     public void close() {
+        fd.close(); // returns once no reader or writer holds the fd, so the rings below are idle
         io.close();
-        fd.close();
     }
 }

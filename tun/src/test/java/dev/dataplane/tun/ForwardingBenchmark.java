@@ -58,7 +58,10 @@ class ForwardingBenchmark {
                 new Forwarder.Mode(64, true, false, false, false),
                 new Forwarder.Mode(64, true, true, false, false),
                 new Forwarder.Mode(64, false, false, true, false),
-                new Forwarder.Mode(64, true, true, true, false));
+                new Forwarder.Mode(64, true, true, true, false),
+                new Forwarder.Mode(64, false, false, false, true),
+                new Forwarder.Mode(64, true, true, false, true),
+                new Forwarder.Mode(64, true, true, true, true));
     }
 
     private static double gbits(String json) {

@@ -31,7 +31,9 @@ class ForwardingTest {
                 Forwarder.Mode.single(),
                 new Forwarder.Mode(64, false, false, false, false),
                 new Forwarder.Mode(64, true, true, false, false),
-                new Forwarder.Mode(64, true, true, true, false));
+                new Forwarder.Mode(64, true, true, true, false),
+                new Forwarder.Mode(64, false, false, false, true),
+                new Forwarder.Mode(64, true, true, true, true));
     }
 
     @ParameterizedTest
@@ -44,6 +46,7 @@ class ForwardingTest {
             Process server = f.nsB.start("iperf3", "-s", "-1", "-B", f.innerB);
             String out = iperf(f, "-c", f.innerB, "-n", "20M");
             assertTrue(out.contains("sender") && out.contains("receiver"), out);
+            assertTrue(f.devA.usesIoUring() == mode.ioUring(), "io_uring as asked");
             if (mode.offloads()) {
                 assertTrue(f.devA.offloads(), "kernel accepted TSO on the TUN device");
                 assertTrue(f.devA.superPacketsRead() > 0, "the sender's TCP handed over super-packets");

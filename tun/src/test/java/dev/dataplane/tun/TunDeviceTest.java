@@ -108,6 +108,30 @@ class TunDeviceTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "offloads={0} io_uring={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"false,false", "true,false", "false,true", "true,true"})
+    void closeEndsABlockedBatchReadInEveryFlavour(boolean offloads, boolean ioUring) throws Exception {
+        try (Netns ns = Netns.create()) {
+            TunOptions options = TunOptions.DEFAULT.withOffloads(offloads).withIoUring(ioUring);
+            TunDevice tun = ns.call(() -> TunDevice.create(Netns.uniqueName("dpt"), 1420, options));
+            assertEquals(ioUring, tun.usesIoUring());
+            assertEquals(offloads, tun.offloads());
+            CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+                PacketBatch batch = new PacketBatch(32, 2048);
+                try {
+                    while (true) tun.readBatch(batch);
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Thread.sleep(300);
+            assertFalse(reader.isDone());
+            tun.close();
+            assertTrue(reader.get(2, TimeUnit.SECONDS) instanceof ClosedChannelException);
+            assertFalse(ns.hasLink(tun.name()));
+        }
+    }
+
     @Test
     void answersPingOverIpv4AndIpv6() throws Exception {
         try (Netns ns = Netns.create()) {
