@@ -138,6 +138,22 @@ class OffloadTest {
     }
 
     @Test
+    void checksumMatchesTheBytewiseReferenceForAnyLengthAndAlignment() {
+        Random r = new Random(5);
+        UnsafeBuffer b = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+        for (int i = 0; i < 4096; i++) b.putByte(i, (byte) r.nextInt());
+        for (int trial = 0; trial < 2000; trial++) {
+            int off = r.nextInt(64), len = r.nextInt(2000), init = r.nextInt(0x10000);
+            int expect = Packets.sum(b.byteBuffer(), off, len, init);
+            // 0 and 0xffff are the two zeros of ones' complement arithmetic
+            assertEquals(expect % 0xffff, Checksum.sum(b, off, len, init) % 0xffff, "off " + off + " len " + len);
+        }
+        UnsafeBuffer heap = new UnsafeBuffer(new byte[100]);
+        heap.putByte(3, (byte) 0x12);
+        assertEquals(0x1200, Checksum.sum(heap, 3, 1, 0), "heap buffers and a trailing byte");
+    }
+
+    @Test
     void dropsMalformedFrames() {
         UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
         GsoSplitter s = new GsoSplitter();
