@@ -28,7 +28,7 @@ final class DeviceCommand {
             return Cli.EXIT_FAILURE;
         }
         Path sock = UapiServer.socketPath(UapiServer.DEFAULT_DIR, name);
-        if (Files.exists(sock) && isLive(sock)) {
+        if (Files.exists(sock) && UapiServer.isLive(sock)) {
             err.println("dataplane: " + sock + " is held by a running process");
             return Cli.EXIT_FAILURE;
         }
@@ -66,13 +66,5 @@ final class DeviceCommand {
         uapi.close();
         device.close();
         return 0;
-    }
-
-    private static boolean isLive(Path sock) {
-        try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -112,7 +112,7 @@ final class ControlLoop {
             } catch (InterruptedException e) {
                 if (!running) return;
             } catch (RuntimeException e) {
-                device.log("control loop: " + e);
+                device.logLine("control loop: " + e);
             }
         }
     }

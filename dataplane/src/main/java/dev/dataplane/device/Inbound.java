@@ -67,7 +67,7 @@ final class Inbound {
                 n = socket.receiveBatch(batch);
             } catch (IOException e) {
                 if (running && device.socket() == socket) {
-                    device.log("UDP receive failed: " + e.getMessage());
+                    device.logLine("UDP receive failed: " + e.getMessage());
                     sleepBriefly();
                 }
                 continue;
@@ -120,7 +120,7 @@ final class Inbound {
                 // the socket was closed: shutdown, or a listen-port change swapped it; take the new one
                 ev.status = PacketEvent.DROP;
                 if (running && device.socket() == socket) {
-                    device.log("UDP receive failed: " + e.getMessage());
+                    device.logLine("UDP receive failed: " + e.getMessage());
                     sleepBriefly();
                 }
             } finally {

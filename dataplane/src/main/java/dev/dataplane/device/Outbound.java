@@ -1,7 +1,6 @@
 package dev.dataplane.device;
 
 import dev.dataplane.crypto.ChaChaPoly;
-import dev.dataplane.encap.ip.IpPacket;
 import dev.dataplane.encap.wireguard.MessageType;
 import dev.dataplane.encap.wireguard.WireGuardMessages;
 import dev.dataplane.tun.UdpEndpoint;

@@ -131,10 +131,6 @@ public final class WgDevice implements AutoCloseable {
         return socket;
     }
 
-    void log(String message) {
-        logLine(message);
-    }
-
     public void logLine(String message) {
         log.println(LocalTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + name + ": " + message);
     }

@@ -78,7 +78,8 @@ public final class UapiServer implements AutoCloseable {
         return new UapiServer(path, server, device, log);
     }
 
-    static boolean isLive(Path path) {
+    /** A process answers on the socket at {@code path} (a stale file left by a crash does not). */
+    public static boolean isLive(Path path) {
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             return probe.isConnected();
         } catch (IOException e) {
