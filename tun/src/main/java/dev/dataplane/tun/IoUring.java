@@ -149,7 +149,7 @@ final class IoUring implements AutoCloseable {
         int f = ring.acquire();
         try {
             while (true) {
-                long r = (long) Libc.SYSCALL6.invokeExact(Libc.state(), SYS_IO_URING_ENTER, (long) f, (long) toSubmit,
+                long r = Libc.syscall6(SYS_IO_URING_ENTER, (long) f, (long) toSubmit,
                         (long) waitFor, (long) (waitFor > 0 ? ENTER_GETEVENTS : 0), 0L, 0L);
                 if (r >= 0) {
                     queued -= (int) r;
@@ -161,10 +161,6 @@ final class IoUring implements AutoCloseable {
                 }
                 if (e != Libc.EINTR) Thread.onSpinWait(); // completion queue full for a moment
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             ring.release();
         }

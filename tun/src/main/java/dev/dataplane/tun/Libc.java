@@ -95,6 +95,82 @@ final class Libc {
         }
     }
 
+    // Hot calls, each in a method of its own: small enough for the JIT to inline the downcall into it and
+    // scalar-replace the errno-capture plumbing, so a call allocates nothing. Results as the C call returns
+    // them; on -1, errno() says why.
+
+    static long read(int fd, long address, long length) {
+        try {
+            return (long) READ.invokeExact(state(), fd, address, length);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long write(int fd, long address, long length) {
+        try {
+            return (long) WRITE.invokeExact(state(), fd, address, length);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long writev(int fd, long iov, int count) {
+        try {
+            return (long) WRITEV.invokeExact(state(), fd, iov, count);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int poll(long fds, long count, int timeoutMs) {
+        try {
+            return (int) POLL.invokeExact(state(), fds, count, timeoutMs);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long recvfrom(int fd, long address, long length, int flags, long from, long fromLen) {
+        try {
+            return (long) RECVFROM.invokeExact(state(), fd, address, length, flags, from, fromLen);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long sendto(int fd, long address, long length, int flags, long to, int toLen) {
+        try {
+            return (long) SENDTO.invokeExact(state(), fd, address, length, flags, to, toLen);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int recvmmsg(int fd, long msgs, int count, int flags) {
+        try {
+            return (int) RECVMMSG.invokeExact(state(), fd, msgs, count, flags, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int sendmmsg(int fd, long msgs, int count, int flags) {
+        try {
+            return (int) SENDMMSG.invokeExact(state(), fd, msgs, count, flags);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long syscall6(long number, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) SYSCALL6.invokeExact(state(), number, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     static int close(int fd) {
         try {
             return (int) CLOSE.invokeExact(state(), fd);

@@ -98,12 +98,7 @@ final class NativeFd {
         p.set(JAVA_SHORT, 14, (short) 0);
         while (true) {
             if (closing) throw new AsynchronousCloseException();
-            int n;
-            try {
-                n = (int) Libc.POLL.invokeExact(Libc.state(), p.address(), 2L, -1);
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            int n = Libc.poll(p.address(), 2L, -1);
             if (n > 0) {
                 if (p.get(JAVA_SHORT, 14) != 0 || closing) throw new AsynchronousCloseException();
                 return;
@@ -126,11 +121,7 @@ final class NativeFd {
         closing = true;
         MemorySegment p = SCRATCH.get();
         p.set(JAVA_LONG, 16, 1L);
-        try {
-            long ignored = (long) Libc.WRITE.invokeExact(Libc.state(), wakeFd, p.address() + 16, 8L);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        Libc.write(wakeFd, p.address() + 16, 8L);
         if (users.get() == 0) free();
         awaitFree();
     }

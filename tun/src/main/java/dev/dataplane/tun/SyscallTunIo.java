@@ -16,7 +16,7 @@ final class SyscallTunIo implements TunIo {
         try {
             int n = 0;
             while (n < count) {
-                long r = (long) Libc.READ.invokeExact(Libc.state(), f, base + (long) n * stride, (long) room);
+                long r = Libc.read(f, base + (long) n * stride, (long) room);
                 if (r >= 0) {
                     lengths[n++] = (int) r;
                     continue;
@@ -30,10 +30,6 @@ final class SyscallTunIo implements TunIo {
                 }
             }
             return n;
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }
@@ -45,7 +41,7 @@ final class SyscallTunIo implements TunIo {
         try {
             int written = 0, lastError = 0;
             for (int i = 0; i < frames.frames(); ) {
-                long r = (long) Libc.WRITEV.invokeExact(Libc.state(), f, frames.iovAddress(i), frames.iovCount(i));
+                long r = Libc.writev(f, frames.iovAddress(i), frames.iovCount(i));
                 if (r >= 0) {
                     written += frames.packets(i++);
                     continue;
@@ -60,10 +56,6 @@ final class SyscallTunIo implements TunIo {
             }
             if (written == 0 && lastError != 0) throw new IOException("write to " + fd.what() + ": " + Libc.strerror(lastError));
             return written;
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }
@@ -74,7 +66,7 @@ final class SyscallTunIo implements TunIo {
         int f = fd.acquire();
         try {
             while (true) {
-                long r = (long) Libc.WRITEV.invokeExact(Libc.state(), f, frames.iovAddress(frame), frames.iovCount(frame));
+                long r = Libc.writev(f, frames.iovAddress(frame), frames.iovCount(frame));
                 if (r >= 0) return frames.packets(frame);
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
@@ -83,10 +75,6 @@ final class SyscallTunIo implements TunIo {
                     return 0;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }

@@ -145,7 +145,7 @@ public final class TunDevice implements AutoCloseable {
         int f = fd.acquire();
         try {
             while (true) {
-                long n = (long) Libc.READ.invokeExact(Libc.state(), f, address, (long) maxLen);
+                long n = Libc.read(f, address, (long) maxLen);
                 if (n >= 0) return (int) n;
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
@@ -154,10 +154,6 @@ public final class TunDevice implements AutoCloseable {
                     throw new IOException("read from " + name + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }
@@ -225,7 +221,7 @@ public final class TunDevice implements AutoCloseable {
         int f = fd.acquire();
         try {
             while (true) {
-                long n = (long) Libc.WRITE.invokeExact(Libc.state(), f, address, (long) len);
+                long n = Libc.write(f, address, (long) len);
                 if (n >= 0) return (int) n;
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
@@ -234,10 +230,6 @@ public final class TunDevice implements AutoCloseable {
                     throw new IOException("write to " + name + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }

@@ -126,7 +126,7 @@ public final class UdpSocket implements AutoCloseable {
         try {
             while (true) {
                 s.putInt(32, UdpEndpoint.SOCKADDR_IN6);
-                long n = (long) Libc.RECVFROM.invokeExact(Libc.state(), f, address, (long) maxLen, 0,
+                long n = Libc.recvfrom(f, address, (long) maxLen, 0,
                         s.addressOffset(), s.addressOffset() + 32);
                 if (n >= 0) {
                     from.readSockaddr(s, 0);
@@ -139,10 +139,6 @@ public final class UdpSocket implements AutoCloseable {
                     throw new IOException("recvfrom on " + fd.what() + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }
@@ -157,7 +153,7 @@ public final class UdpSocket implements AutoCloseable {
         int f = fd.acquire();
         try {
             while (true) {
-                long n = (long) Libc.SENDTO.invokeExact(Libc.state(), f, address, (long) len, 0, s.addressOffset(), salen);
+                long n = Libc.sendto(f, address, (long) len, 0, s.addressOffset(), salen);
                 if (n >= 0) return;
                 int e = Libc.errno();
                 if (e == Libc.EAGAIN) {
@@ -166,10 +162,6 @@ public final class UdpSocket implements AutoCloseable {
                     throw new IOException("sendto " + to + ": " + Libc.strerror(e));
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }
@@ -248,21 +240,15 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     private int recvmmsg(int f, UdpVectors v, int max) throws IOException {
-        try {
-            while (true) {
-                int n = (int) Libc.RECVMMSG.invokeExact(Libc.state(), f, v.address(v.msg(0)), max, MSG_DONTWAIT, 0L);
-                if (n > 0) return n;
-                int e = n < 0 ? Libc.errno() : Libc.EAGAIN;
-                if (e == Libc.EAGAIN) {
-                    fd.await(false);
-                } else if (e != Libc.EINTR) {
-                    throw new IOException("recvmmsg on " + fd.what() + ": " + Libc.strerror(e));
-                }
+        while (true) {
+            int n = Libc.recvmmsg(f, v.address(v.msg(0)), max, MSG_DONTWAIT);
+            if (n > 0) return n;
+            int e = n < 0 ? Libc.errno() : Libc.EAGAIN;
+            if (e == Libc.EAGAIN) {
+                fd.await(false);
+            } else if (e != Libc.EINTR) {
+                throw new IOException("recvmmsg on " + fd.what() + ": " + Libc.strerror(e));
             }
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 
@@ -286,7 +272,7 @@ public final class UdpSocket implements AutoCloseable {
                 int messages = buildMessages(batch, v, slot, segmenting);
                 int done = 0;
                 while (done < messages) {
-                    int r = (int) Libc.SENDMMSG.invokeExact(Libc.state(), f, v.address(v.msg(done)), messages - done, MSG_DONTWAIT);
+                    int r = Libc.sendmmsg(f, v.address(v.msg(done)), messages - done, MSG_DONTWAIT);
                     if (r > 0) {
                         for (int j = done; j < done + r; j++) sent += v.slots[j];
                         done += r;
@@ -312,10 +298,6 @@ public final class UdpSocket implements AutoCloseable {
             }
             if (sent == 0 && lastError != 0) throw new IOException("sendmmsg on " + fd.what() + ": " + Libc.strerror(lastError));
             return sent;
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         } finally {
             fd.release();
         }

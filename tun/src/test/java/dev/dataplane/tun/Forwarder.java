@@ -161,6 +161,14 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
+    /** Bytes allocated so far by the four forwarding threads. */
+    long allocatedBytes() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : threads) sum += Math.max(0, mx.getThreadAllocatedBytes(t.threadId()));
+        return sum;
+    }
+
     Throwable failure() {
         return failure;
     }
