@@ -25,7 +25,9 @@ class ForwardingBenchmark {
     void measure() throws Exception {
         Netns.assumeRoot();
         List<String> rows = new ArrayList<>();
-        String only = System.getProperty("tun.bench.modes", "");
+        // -Dtun.bench.modes=name|name|veth picks rows by their exact names
+        java.util.Set<String> only = new java.util.HashSet<>(List.of(System.getProperty("tun.bench.modes", "").split("\\|")));
+        only.remove("");
         for (Forwarder.Mode mode : modes()) {
             if (!only.isEmpty() && !only.contains(mode.toString())) continue;
             try (Forwarder f = Forwarder.start(203, 1420, mode)) {
