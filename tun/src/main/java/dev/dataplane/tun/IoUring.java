@@ -115,12 +115,7 @@ final class IoUring implements AutoCloseable {
         }
     }
 
-    /** Room left for SQEs before the next submit. */
-    int space() {
-        return entries - queued;
-    }
-
-    /** Queues one operation; the caller checks {@link #space()} first. */
+    /** Queues one operation; at most {@link #entries} between submits. */
     void prep(int opcode, int fd, long address, int length, long userData) {
         prep(opcode, fd, address, length, 0, userData);
     }

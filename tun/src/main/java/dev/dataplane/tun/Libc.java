@@ -95,13 +95,38 @@ final class Libc {
         }
     }
 
-    // Hot calls, each in a method of its own: small enough for the JIT to inline the downcall into it and
-    // scalar-replace the errno-capture plumbing, so a call allocates nothing. Results as the C call returns
-    // them; on -1, errno() says why.
+    // Hot calls. The linker slices the errno-capture segment on every captured call, in a JDK method that is
+    // not force-inlined, so whether that slice is scalar-replaced depends on C2's inlining mood: measured,
+    // some compilations allocate 40 bytes per call for good. So the hot calls go out without capture first,
+    // and only a call that failed (returned -1) is made again with capture to learn errno. Every call here
+    // fails without side effects (nothing read, written, received, sent or submitted), so repeating it is
+    // safe; the repeat may even succeed, and then its result counts. The cost is a second system call on
+    // failures, which here are mostly EAGAIN right before a poll(2) wait.
+
+    private static final MethodHandle READ_FAST = fast("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle WRITE_FAST = fast("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle WRITEV_FAST = fast("writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle POLL_FAST = fast("poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECVFROM_FAST = fast("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle SENDTO_FAST = fast("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECVMMSG_FAST = fast("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle SENDMMSG_FAST = fast("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SYSCALL6_FAST = LINKER.downcallHandle(LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+
+    private static MethodHandle fast(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
+    }
 
     static long read(int fd, long address, long length) {
         try {
-            return (long) READ.invokeExact(state(), fd, address, length);
+            long r = (long) READ_FAST.invokeExact(fd, address, length);
+            return r >= 0 ? r : (long) READ.invokeExact(state(), fd, address, length);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -109,7 +134,8 @@ final class Libc {
 
     static long write(int fd, long address, long length) {
         try {
-            return (long) WRITE.invokeExact(state(), fd, address, length);
+            long r = (long) WRITE_FAST.invokeExact(fd, address, length);
+            return r >= 0 ? r : (long) WRITE.invokeExact(state(), fd, address, length);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -117,7 +143,8 @@ final class Libc {
 
     static long writev(int fd, long iov, int count) {
         try {
-            return (long) WRITEV.invokeExact(state(), fd, iov, count);
+            long r = (long) WRITEV_FAST.invokeExact(fd, iov, count);
+            return r >= 0 ? r : (long) WRITEV.invokeExact(state(), fd, iov, count);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -125,7 +152,8 @@ final class Libc {
 
     static int poll(long fds, long count, int timeoutMs) {
         try {
-            return (int) POLL.invokeExact(state(), fds, count, timeoutMs);
+            int r = (int) POLL_FAST.invokeExact(fds, count, timeoutMs);
+            return r >= 0 ? r : (int) POLL.invokeExact(state(), fds, count, timeoutMs);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -133,7 +161,8 @@ final class Libc {
 
     static long recvfrom(int fd, long address, long length, int flags, long from, long fromLen) {
         try {
-            return (long) RECVFROM.invokeExact(state(), fd, address, length, flags, from, fromLen);
+            long r = (long) RECVFROM_FAST.invokeExact(fd, address, length, flags, from, fromLen);
+            return r >= 0 ? r : (long) RECVFROM.invokeExact(state(), fd, address, length, flags, from, fromLen);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -141,7 +170,8 @@ final class Libc {
 
     static long sendto(int fd, long address, long length, int flags, long to, int toLen) {
         try {
-            return (long) SENDTO.invokeExact(state(), fd, address, length, flags, to, toLen);
+            long r = (long) SENDTO_FAST.invokeExact(fd, address, length, flags, to, toLen);
+            return r >= 0 ? r : (long) SENDTO.invokeExact(state(), fd, address, length, flags, to, toLen);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -149,7 +179,8 @@ final class Libc {
 
     static int recvmmsg(int fd, long msgs, int count, int flags) {
         try {
-            return (int) RECVMMSG.invokeExact(state(), fd, msgs, count, flags, 0L);
+            int r = (int) RECVMMSG_FAST.invokeExact(fd, msgs, count, flags, 0L);
+            return r >= 0 ? r : (int) RECVMMSG.invokeExact(state(), fd, msgs, count, flags, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -157,7 +188,8 @@ final class Libc {
 
     static int sendmmsg(int fd, long msgs, int count, int flags) {
         try {
-            return (int) SENDMMSG.invokeExact(state(), fd, msgs, count, flags);
+            int r = (int) SENDMMSG_FAST.invokeExact(fd, msgs, count, flags);
+            return r >= 0 ? r : (int) SENDMMSG.invokeExact(state(), fd, msgs, count, flags);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -165,7 +197,8 @@ final class Libc {
 
     static long syscall6(long number, long a, long b, long c, long d, long e, long f) {
         try {
-            return (long) SYSCALL6.invokeExact(state(), number, a, b, c, d, e, f);
+            long r = (long) SYSCALL6_FAST.invokeExact(number, a, b, c, d, e, f);
+            return r >= 0 ? r : (long) SYSCALL6.invokeExact(state(), number, a, b, c, d, e, f);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

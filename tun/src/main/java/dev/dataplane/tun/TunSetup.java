@@ -3,8 +3,6 @@ package dev.dataplane.tun;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -16,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 final class TunSetup {
     static final int MAX_NAME = 15;
-    private static final long TUNSETIFF = 0x400454caL, TUNSETOFFLOAD = 0x400454d0L, TUNGETFEATURES = 0x800454cfL;
+    private static final long TUNSETIFF = 0x400454caL, TUNSETOFFLOAD = 0x400454d0L;
     private static final long SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914, SIOCSIFMTU = 0x8922;
     private static final short IFF_TUN = 0x0001, IFF_NO_PI = 0x1000, IFF_VNET_HDR = 0x4000, IFF_TUN_EXCL = (short) 0x8000;
     private static final short IFF_UP = 0x1;
@@ -81,14 +79,6 @@ final class TunSetup {
         }
     }
 
-    /** The TUN_F_* offload bits this kernel's TUN driver understands, or 0 if it cannot say. */
-    static int features(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(JAVA_INT);
-            return Libc.ioctl(fd, TUNGETFEATURES, v) == 0 ? v.get(JAVA_INT, 0) : 0;
-        }
-    }
-
     /** TUNSETOFFLOAD; returns errno, 0 on success (EINVAL: a bit the kernel does not know). */
     static int setOffload(int fd, int tunFlags) {
         return Libc.ioctl(fd, TUNSETOFFLOAD, tunFlags);
@@ -122,11 +112,6 @@ final class TunSetup {
         } catch (Throwable t) {
             throw new TunException("configuring " + name + " failed: " + t);
         }
-    }
-
-    /** True if /sys shows {@code name} (in the namespace sysfs was mounted for). */
-    static boolean visibleInSysfs(String name) {
-        return Files.exists(Path.of("/sys/class/net", name));
     }
 
     private static MemorySegment ifreq(Arena arena, byte[] name) {

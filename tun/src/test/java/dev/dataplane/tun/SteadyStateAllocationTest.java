@@ -15,9 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The batched calls allocate nothing once warm: measured per thread with ThreadMXBean around many
- * batches once C2 has compiled the paths: before, the downcalls allocate the slice of the errno-capture
- * segment that C2 later scalar-replaces.
+ * The batched calls allocate nothing once warm (JIT-compiled): measured per thread with ThreadMXBean
+ * around many batches.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SteadyStateAllocationTest {
@@ -35,7 +34,7 @@ class SteadyStateAllocationTest {
     /**
      * Warms up, then measures windows of {@link #MEASURED} rounds until one allocates (almost) nothing or 15
      * seconds pass; returns the least a window allocated. Windows, not one count, because on two busy cores
-     * C2 may finish compiling the paths seconds after the warm-up rounds.
+     * the JIT may finish compiling the paths (escape analysis included) seconds after the warm-up rounds.
      */
     private static long leastAllocatedWindow(Round round) throws Exception {
         for (int i = 0; i < WARM; i++) round.run();
