@@ -132,6 +132,15 @@ final class Libc {
         }
     }
 
+    /** read(2) without errno: -1 on any failure. For callers that only need "nothing more right now". */
+    static long readNoErrno(int fd, long address, long length) {
+        try {
+            return (long) READ_FAST.invokeExact(fd, address, length);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     static long write(int fd, long address, long length) {
         try {
             long r = (long) WRITE_FAST.invokeExact(fd, address, length);

@@ -16,7 +16,11 @@ final class SyscallTunIo implements TunIo {
         try {
             int n = 0;
             while (n < count) {
-                long r = Libc.read(f, base + (long) n * stride, (long) room);
+                // after the first packet a failed read just ends the batch (almost always EAGAIN), so it
+                // skips the errno-capturing retry; a real error shows on the next call, which starts at n == 0
+                long r = n > 0 ? Libc.readNoErrno(f, base + (long) n * stride, (long) room)
+                        : Libc.read(f, base + (long) n * stride, (long) room);
+                if (r < 0 && n > 0) break;
                 if (r >= 0) {
                     lengths[n++] = (int) r;
                     continue;
