@@ -66,10 +66,7 @@ final class Inbound {
             try {
                 n = socket.receiveBatch(batch);
             } catch (IOException e) {
-                if (running && device.socket() == socket) {
-                    device.logLine("UDP receive failed: " + e.getMessage());
-                    sleepBriefly();
-                }
+                receiveFailed(socket, e);
                 continue;
             }
             int out = 0;
@@ -117,15 +114,22 @@ final class Inbound {
                 ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
                 classify(ev);
             } catch (IOException e) {
-                // the socket was closed: shutdown, or a listen-port change swapped it; take the new one
                 ev.status = PacketEvent.DROP;
-                if (running && device.socket() == socket) {
-                    device.logLine("UDP receive failed: " + e.getMessage());
-                    sleepBriefly();
-                }
+                receiveFailed(socket, e);
             } finally {
                 ring.publish(seq);
             }
+        }
+    }
+
+    /**
+     * A receive failed. If the socket was closed (shutdown, or a listen-port change swapped it) the loop just
+     * takes the current one; otherwise it is a real error: say so and back off briefly.
+     */
+    private void receiveFailed(UdpSocket socket, IOException e) {
+        if (running && device.socket() == socket) {
+            device.logLine("UDP receive failed: " + e.getMessage());
+            sleepBriefly();
         }
     }
 

@@ -103,10 +103,7 @@ final class Outbound {
         }
         long now = device.clock.nanos();
         for (int i = 0; i < batch.count(); i++) {
-            Peer peer = peers[i];
-            peer.txBytes.addAndGet(batch.length(i));
-            peer.lastAnySentNanos = now;
-            if (peer.keepaliveDueSinceNanos != 0) peer.keepaliveDueSinceNanos = 0;
+            peers[i].sent(batch.length(i), now);
             peers[i] = null;
         }
     }
@@ -211,10 +208,7 @@ final class Outbound {
         }
         try {
             socket.send(ev.buf, ev.base, ev.len, ev.destination);
-            Peer peer = ev.peer;
-            peer.txBytes.addAndGet(ev.len);
-            peer.lastAnySentNanos = device.clock.nanos();
-            if (peer.keepaliveDueSinceNanos != 0) peer.keepaliveDueSinceNanos = 0;
+            ev.peer.sent(ev.len, device.clock.nanos());
         } catch (IOException e) {
             device.stats.drop(DropReason.IO_ERROR);
         }

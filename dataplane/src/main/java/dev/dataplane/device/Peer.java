@@ -91,6 +91,16 @@ public final class Peer {
         return persistentKeepaliveSeconds;
     }
 
+    /**
+     * Book-keeping for every message sent to this peer, data or handshake: transfer counter, the time the
+     * timers read, and "nothing owed": a passive keepalive is only due when nothing has gone out since.
+     */
+    void sent(int bytes, long now) {
+        txBytes.addAndGet(bytes);
+        lastAnySentNanos = now;
+        if (keepaliveDueSinceNanos != 0) keepaliveDueSinceNanos = 0; // skip the store on the hot path
+    }
+
     /** Keeps the packet (copied) for sending once a session exists; the oldest goes when full. */
     void stage(byte[] packet) {
         while (!staged.offer(packet)) {

@@ -204,9 +204,7 @@ public final class WgDevice implements AutoCloseable {
         UdpEndpoint to = peer.endpoint;
         if (to == null) return;
         sendRaw(msg, to);
-        peer.txBytes.addAndGet(msg.length);
-        peer.lastAnySentNanos = clock.nanos();
-        peer.keepaliveDueSinceNanos = 0;
+        peer.sent(msg.length, clock.nanos());
     }
 
     void sendRaw(byte[] msg, UdpEndpoint to) {
@@ -260,10 +258,8 @@ public final class WgDevice implements AutoCloseable {
         int len = Outbound.seal(controlAead, ev, mtu());
         try {
             s.send(ev.buf, 0, len, to);
-            peer.txBytes.addAndGet(len);
             long now = clock.nanos();
-            peer.lastAnySentNanos = now;
-            peer.keepaliveDueSinceNanos = 0;
+            peer.sent(len, now);
             if (plain.length > 0 && peer.firstUnansweredSendNanos == 0) peer.firstUnansweredSendNanos = now;
             return true;
         } catch (IOException e) {
