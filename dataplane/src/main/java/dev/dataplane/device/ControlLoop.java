@@ -106,6 +106,7 @@ final class ControlLoop {
                 long now = device.clock.nanos();
                 if (now - nextTick >= 0) {
                     timers.tick(now);
+                    device.destroyRetired(now);
                     handshakes.tick();
                     nextTick = now + TICK_NANOS;
                 }

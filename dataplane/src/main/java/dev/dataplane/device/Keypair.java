@@ -20,6 +20,7 @@ public final class Keypair {
     final long createdNanos;
     final AtomicLong sendCounter = new AtomicLong();
     final ReplayWindow replay = new ReplayWindow();
+    volatile long retiredAtNanos;
 
     Keypair(Peer peer, SessionKeys keys, long createdNanos) {
         this.peer = peer;

@@ -44,6 +44,9 @@ public final class WgDevice implements AutoCloseable {
     private final PrintStream log;
     private final boolean batched;
     private volatile Runnable onFatal;
+    /** A ring drains in well under this; retired keys live this long before they are wiped. */
+    private static final long RETIRED_GRACE_NANOS = 1_000_000_000L;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Keypair> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     volatile StaticIdentity identity;
     /** Answer every handshake with a cookie reply unless MAC2 is valid (tests; -Ddataplane.forceUnderLoad). */
@@ -105,6 +108,7 @@ public final class WgDevice implements AutoCloseable {
         if (s != null) s.close();
         tun.close();
         for (Peer p : peerList) for (Keypair kp : p.clearKeypairs()) retire(kp);
+        for (Keypair kp; (kp = retired.poll()) != null; ) kp.destroy(); // stopped: nothing is in flight
     }
 
     public String name() {
@@ -192,10 +196,24 @@ public final class WgDevice implements AutoCloseable {
         peer.firstUnansweredSendNanos = 0;
     }
 
+    /**
+     * Takes a keypair out of service: its index is forgotten at once, so no new packet finds it, but its key
+     * material is wiped only a moment later ({@link #destroyRetired}), because packets already routed or
+     * looked up under it may still be in a ring; wiping at once would seal or open those with zeroed keys.
+     */
     void retire(Keypair kp) {
         if (kp == null) return;
         indices.remove(kp.localIndex);
-        kp.destroy();
+        kp.retiredAtNanos = clock.nanos();
+        retired.add(kp);
+    }
+
+    /** Wipes keypairs retired at least {@link #RETIRED_GRACE_NANOS} ago (control thread, each tick). */
+    void destroyRetired(long now) {
+        Keypair kp;
+        while ((kp = retired.peek()) != null && now - kp.retiredAtNanos >= RETIRED_GRACE_NANOS) {
+            retired.poll().destroy();
+        }
     }
 
     // ---- sending from the control thread -----------------------------------------------------------
