@@ -109,7 +109,12 @@ final class ChaCha20 {
             int n = JdkChaChaBlocks.blocks(state, ks);
             state[12] += n / BLOCK;
             int m = Math.min(n, len);
-            for (int i = 0; i < m; i++) buf[off + i] ^= ks[i]; // a loop C2 vectorises
+            // eight bytes at a time: C2 does not vectorise a byte loop over two arrays (1 byte/ns measured)
+            int i = 0;
+            for (; i <= m - 8; i += 8) {
+                LONG_LE.set(buf, off + i, (long) LONG_LE.get(buf, off + i) ^ (long) LONG_LE.get(ks, i));
+            }
+            for (; i < m; i++) buf[off + i] ^= ks[i];
             off += m;
             len -= m;
         }

@@ -20,6 +20,31 @@ public final class Tunnel implements AutoCloseable {
     /** Which program runs a tunnel end. */
     public enum Impl { OURS, WIREGUARD_GO }
 
+    /**
+     * How to start one tunnel end: our device (with JVM flags and device flags, optionally under a command
+     * prefix such as {@code taskset -c 0}) or a wireguard-go binary (Debian's on PATH, or any other build).
+     */
+    public record Launch(Impl impl, String binary, List<String> prefix, List<String> jvmFlags, List<String> deviceArgs) {
+        public Launch {
+            prefix = List.copyOf(prefix);
+            jvmFlags = List.copyOf(jvmFlags);
+            deviceArgs = List.copyOf(deviceArgs);
+        }
+
+        public static Launch ours(String... jvmFlags) {
+            return new Launch(Impl.OURS, null, List.of(), List.of(jvmFlags), List.of());
+        }
+
+        /** {@code binary}: a path, or a name looked up on PATH ("wireguard-go" is Debian's). */
+        public static Launch wireguardGo(String binary) {
+            return new Launch(Impl.WIREGUARD_GO, binary, List.of(), List.of(), List.of());
+        }
+
+        static Launch of(Impl impl, String... jvmFlags) {
+            return impl == Impl.OURS ? ours(jvmFlags) : wireguardGo("wireguard-go");
+        }
+    }
+
     public static final String UNDERLAY_A = "198.18.0.1";
     public static final String UNDERLAY_B = "198.18.0.2";
     public static final String INNER_A = "10.77.0.1";
@@ -48,6 +73,11 @@ public final class Tunnel implements AutoCloseable {
 
     /** Brings up end A with {@code implA} and end B with {@code implB}; both configured, not yet handshaken. */
     public static Tunnel up(String tag, Impl implA, Impl implB, Path logDir, String... ourJvmFlags) throws IOException, InterruptedException {
+        return up(tag, Launch.of(implA, ourJvmFlags), Launch.of(implB, ourJvmFlags), logDir);
+    }
+
+    /** Brings up end A as {@code a} and end B as {@code b}; both configured, not yet handshaken. */
+    public static Tunnel up(String tag, Launch launchA, Launch launchB, Path logDir) throws IOException, InterruptedException {
         Netns a = Netns.create(tag + "a");
         Netns b = null;
         Tunnel t = null;
@@ -59,8 +89,8 @@ public final class Tunnel implements AutoCloseable {
             String id = (ProcessHandle.current().pid() % 10000) + "n" + SEQ.incrementAndGet();
             String ifA = "dpa" + id;
             String ifB = "dpb" + id;
-            startDevice(a, ifA, implA, logDir, ourJvmFlags);
-            startDevice(b, ifB, implB, logDir, ourJvmFlags);
+            startDevice(a, ifA, launchA, logDir);
+            startDevice(b, ifB, launchB, logDir);
             String privA = genkey(), privB = genkey();
             t = new Tunnel(a, b, ifA, ifB, pubkey(privA), pubkey(privB));
             t.configure(a, ifA, privA, t.pubB, UNDERLAY_B, INNER_A, INNER6_A, INNER_B, INNER6_B);
@@ -91,16 +121,25 @@ public final class Tunnel implements AutoCloseable {
 
     /** Starts one WireGuard implementation as interface {@code iface} in {@code ns}; returns once its UAPI socket is up. */
     public static Process startDevice(Netns ns, String iface, Impl impl, Path logDir, String... jvmFlags) throws IOException, InterruptedException {
+        return startDevice(ns, iface, Launch.of(impl, jvmFlags), logDir);
+    }
+
+    /** Starts one tunnel end as interface {@code iface} in {@code ns}; returns once its UAPI socket is up. */
+    public static Process startDevice(Netns ns, String iface, Launch launch, Path logDir) throws IOException, InterruptedException {
+        Impl impl = launch.impl();
         Path log = logDir.resolve(iface + ".log");
-        Process p;
+        List<String> cmd = new ArrayList<>(launch.prefix());
+        Map<String, String> env = Map.of();
         if (impl == Impl.WIREGUARD_GO) {
-            p = ns.start(Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1"), log, "wireguard-go", "-f", iface);
+            env = Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+            cmd.addAll(List.of(launch.binary(), "-f", iface));
         } else {
-            List<String> cmd = new ArrayList<>(List.of(OurProcess.java(), "--enable-native-access=ALL-UNNAMED"));
-            cmd.addAll(List.of(jvmFlags));
+            cmd.addAll(List.of(OurProcess.java(), "--enable-native-access=ALL-UNNAMED"));
+            cmd.addAll(launch.jvmFlags());
             cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface));
-            p = ns.start(Map.of(), log, cmd.toArray(String[]::new));
+            cmd.addAll(launch.deviceArgs());
         }
+        Process p = ns.start(env, log, cmd.toArray(String[]::new));
         Path sock = Path.of("/var/run/wireguard", iface + ".sock");
         for (int i = 0; i < 300 && !Files.exists(sock); i++) {
             if (!p.isAlive()) throw new IOException(impl + " exited early: " + Files.readString(log).strip());

@@ -1,18 +1,35 @@
 package dev.dataplane.bench.e2e;
 
+import dev.dataplane.demo.Tunnel;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Flags of `dataplane bench`. {@code paths} empty means every path. */
-record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path out, List<String> paths, boolean quick) {
+/**
+ * Flags of `dataplane bench`. {@code paths} empty means every path; {@code extra} are the rows added with
+ * --wireguard-go and --ours, measured after the built-in ones.
+ */
+record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path out, List<String> paths, boolean quick,
+                    List<WireGuardPath> extra) {
     static final String USAGE = """
             Usage: dataplane bench [--quick] [--runs N] [--seconds S] [--out DIR] [--paths a,b,...]
+                                   [--wireguard-go NAME=BINARY]... [--ours 'NAME=ARGS']...
 
               --quick        one run, 2-second transfers (a smoke test; default: 3 runs of 5 s)
               --runs N       repeat every measurement N times and report medians (default 3)
               --seconds S    length of each TCP transfer (default 5, --quick 2)
               --out DIR      where bench-<timestamp>/ goes (default: results/ under the repository)
               --paths LIST   only these paths, comma-separated: %s
+              --wireguard-go NAME=BINARY
+                             one more row: another wireguard-go build at both ends (for example
+                             modern=../shared/tools/wireguard-go-modern/wireguard-go-modern); ratios are
+                             given against every such row too
+              --ours 'NAME=ARGS'
+                             one more row of ours: ARGS are device flags (--workers 4), JVM flags
+                             (one dash: -XX:ActiveProcessorCount=8, -D..., -agentpath:...) and taskset:CPUS to pin both devices
             """;
 
     static final class UsageException extends Exception {
@@ -26,6 +43,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
         Integer runs = null, seconds = null;
         Path out = defaultOut;
         List<String> paths = List.of();
+        List<WireGuardPath> extra = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -34,11 +52,44 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
                 case "--seconds" -> seconds = number(args, ++i, a, 1, 60);
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--paths" -> paths = List.of(value(args, ++i, a).split(","));
+                case "--wireguard-go" -> extra.add(wireguardGo(value(args, ++i, a)));
+                case "--ours" -> extra.add(ours(value(args, ++i, a)));
                 default -> throw new UsageException("unknown argument: " + a);
             }
         }
         int tcp = seconds != null ? seconds : quick ? 2 : 5;
-        return new BenchOptions(runs != null ? runs : quick ? 1 : 3, tcp, quick ? 2 : 3, 10, out, paths, quick);
+        return new BenchOptions(runs != null ? runs : quick ? 1 : 3, tcp, quick ? 2 : 3, 10, out, paths, quick, List.copyOf(extra));
+    }
+
+    private static WireGuardPath wireguardGo(String spec) throws UsageException {
+        String[] nv = nameValue(spec, "--wireguard-go");
+        Path binary = Path.of(nv[1]);
+        if (!Files.isExecutable(binary)) throw new UsageException("--wireguard-go " + nv[0] + ": not an executable file: " + nv[1]);
+        return WireGuardPath.of(nv[0], Tunnel.Launch.wireguardGo(binary.toAbsolutePath().toString()));
+    }
+
+    private static WireGuardPath ours(String spec) throws UsageException {
+        String[] nv = nameValue(spec, "--ours");
+        List<String> prefix = new ArrayList<>(), jvm = new ArrayList<>(), device = new ArrayList<>();
+        for (String token : nv[1].strip().split("\\s+")) {
+            if (token.isEmpty()) continue;
+            if (token.startsWith("taskset:")) prefix.addAll(List.of("taskset", "-c", token.substring("taskset:".length())));
+            else if (token.startsWith("-") && !token.startsWith("--")) jvm.add(token);  // -X..., -D..., -agentpath:...
+            else device.add(token);
+        }
+        jvm.addFirst(WireGuardPath.OUR_GC);
+        return WireGuardPath.of(nv[0], new Tunnel.Launch(Tunnel.Impl.OURS, null, prefix, jvm, device));
+    }
+
+    /** "NAME=VALUE" with a short name usable as a table row and a namespace tag. */
+    private static String[] nameValue(String spec, String flag) throws UsageException {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) throw new UsageException(flag + " needs NAME=VALUE: " + spec);
+        String name = spec.substring(0, eq);
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,23}")) {
+            throw new UsageException(flag + ": NAME must be 1-24 of a-z, 0-9, '-': " + name);
+        }
+        return new String[] {name, spec.substring(eq + 1)};
     }
 
     private static String value(String[] args, int i, String flag) throws UsageException {

@@ -27,7 +27,7 @@ public final class EndToEnd {
             WireGuardPath::ours,
             WireGuardPath::wireguardGo,
             KernelVxlanPath::new);
-    /** Ratios in the table are against these, when they were measured. */
+    /** Ratios in the table are against these (and every extra wireguard-go row), when they were measured. */
     static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan");
     private static final int WARM_UP_SECONDS = 1;
     private static final int INTERRUPTED = 130;
@@ -65,7 +65,8 @@ public final class EndToEnd {
             err.print(BenchOptions.USAGE.formatted(names));
             return 2;
         }
-        List<BenchPath> paths = all.stream().filter(p -> o.paths().isEmpty() || o.paths().contains(p.name())).toList();
+        List<BenchPath> paths = new ArrayList<>(all.stream().filter(p -> o.paths().isEmpty() || o.paths().contains(p.name())).toList());
+        paths.addAll(o.extra());
         if (paths.isEmpty()) {
             err.println("bench: no path matches --paths " + o.paths() + "; known: " + names);
             return 2;
@@ -91,6 +92,14 @@ public final class EndToEnd {
         return jar;
     }
 
+    /** The extra wireguard-go rows first (the bar), then the built-in references. */
+    private List<String> references() {
+        List<String> refs = new ArrayList<>();
+        for (WireGuardPath p : options.extra()) if (p.isWireGuardGo()) refs.add(p.name());
+        refs.addAll(REFERENCES);
+        return refs;
+    }
+
     private int measure(List<BenchPath> paths, Machine machine) throws IOException {
         Path dir = options.out().resolve("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path logs = Files.createDirectories(dir.resolve("logs"));
@@ -111,7 +120,7 @@ public final class EndToEnd {
             return INTERRUPTED;
         }
         String elapsed = Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s";
-        String table = ResultTable.markdown(results, REFERENCES);
+        String table = ResultTable.markdown(results, references());
         out.println();
         out.printf("medians of %d run(s), %s, %d cores, kernel %s, commit %s (%s)%n%n",
                 options.runs(), machine.cpuModel(), machine.cores(), machine.kernel(), machine.commit(), elapsed);
@@ -202,7 +211,7 @@ public final class EndToEnd {
                 runs.put(m.key, r.runs(m));
             }
             p.put("median", medians);
-            for (String ref : REFERENCES) {
+            for (String ref : references()) {
                 ResultTable.find(results, ref).ifPresent(x -> {
                     p.put("ratio_1_stream_vs_" + ref, ResultTable.ratio(r, x, Metric.GBPS_1));
                     p.put("ratio_4_streams_vs_" + ref, ResultTable.ratio(r, x, Metric.GBPS_4));

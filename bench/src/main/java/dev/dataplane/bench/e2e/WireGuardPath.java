@@ -7,25 +7,37 @@ import java.nio.file.Path;
 
 /** A WireGuard tunnel with the same implementation at both ends, built by {@link Tunnel} as the demo does. */
 final class WireGuardPath implements BenchPath {
+    /** The GC the launcher picks for a device. */
+    static final String OUR_GC = "-XX:+UseParallelGC";
+    private static final java.util.concurrent.atomic.AtomicInteger EXTRA = new java.util.concurrent.atomic.AtomicInteger();
+
     private final String name;
     private final String tag;
-    private final Tunnel.Impl impl;
-    private final String[] jvmFlags;
+    private final Tunnel.Launch launch;
 
-    private WireGuardPath(String name, String tag, Tunnel.Impl impl, String... jvmFlags) {
+    private WireGuardPath(String name, String tag, Tunnel.Launch launch) {
         this.name = name;
         this.tag = tag;
-        this.impl = impl;
-        this.jvmFlags = jvmFlags;
+        this.launch = launch;
     }
 
-    /** Ours at both ends, with the GC the launcher picks for a device. */
+    /** Ours at both ends, in the mode the device picks for this machine. */
     static WireGuardPath ours() {
-        return new WireGuardPath("ours", "bwg", Tunnel.Impl.OURS, "-XX:+UseParallelGC");
+        return new WireGuardPath("ours", "bwg", Tunnel.Launch.ours(OUR_GC));
     }
 
+    /** Debian's wireguard-go, from PATH. */
     static WireGuardPath wireguardGo() {
-        return new WireGuardPath("wireguard-go", "bgo", Tunnel.Impl.WIREGUARD_GO);
+        return new WireGuardPath("wireguard-go", "bgo", Tunnel.Launch.wireguardGo("wireguard-go"));
+    }
+
+    /** A row given on the command line (--wireguard-go, --ours). */
+    static WireGuardPath of(String name, Tunnel.Launch launch) {
+        return new WireGuardPath(name, "bx" + EXTRA.incrementAndGet(), launch);
+    }
+
+    boolean isWireGuardGo() {
+        return launch.impl() == Tunnel.Impl.WIREGUARD_GO;
     }
 
     @Override
@@ -35,7 +47,7 @@ final class WireGuardPath implements BenchPath {
 
     @Override
     public Endpoints setUp(Path logDir) throws IOException, InterruptedException {
-        Tunnel t = Tunnel.up(tag, impl, impl, logDir, jvmFlags);
+        Tunnel t = Tunnel.up(tag, launch, launch, logDir);
         try {
             NamespacePair.awaitContact(t.a, Tunnel.INNER_B); // includes the handshake
         } catch (IOException | RuntimeException e) {
