@@ -20,8 +20,9 @@ public final class Cli {
                                configure it with wg(8) or wg-quick(8); runs in the foreground
               --mode MODE      wireguard (the default and, for now, the only mode)
               --mtu N          MTU of the TUN device (default 1420)
-              --workers N      crypto workers per direction behind Disruptor rings; 0 = each direction
-                               runs to completion on one thread (default: 0 on <= 2 cores, else cores/2, max 4)
+              --workers N      0 (default, on any core count): each direction runs to completion on one
+                               thread, in batches, with offloads; N > 0: N crypto workers per direction
+                               behind Disruptor rings, single packets (measured slower; docs/architecture.md)
               --no-offloads    plain packets on the TUN device (no IFF_VNET_HDR/TSO super-packets)
               --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit

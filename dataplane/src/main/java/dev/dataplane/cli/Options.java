@@ -19,7 +19,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         String mode = "wireguard";
         String peer = "wireguard-go";
         int mtu = 1420;
-        int workers = defaultWorkers();
+        int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
         boolean foreground = true;
         boolean offloads = true;
         List<String> rest = new ArrayList<>();
@@ -65,10 +65,6 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (name.equals(".") || name.equals("..") || !name.matches("[A-Za-z0-9_.\\-]+")) {
             throw new UsageException("invalid interface name: " + name);
         }
-    }
-
-    private static int defaultWorkers() {
-        return dev.dataplane.device.WgDevice.workersFor(Runtime.getRuntime().availableProcessors());
     }
 
     private static String value(String[] args, int i, String flag) throws UsageException {

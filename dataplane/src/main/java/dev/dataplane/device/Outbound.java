@@ -27,7 +27,7 @@ final class Outbound {
 
     private final int slotSize;
 
-    /** {@code workers == 0}: run to completion in the reader thread, no ring (see {@link WgDevice#workersFor}). */
+    /** {@code workers == 0}: run to completion in the reader thread, no ring (see {@link WgDevice#DEFAULT_WORKERS}). */
     Outbound(WgDevice device, int ringSize, int slotSize, int workers) {
         this.device = device;
         this.workers = workers;

@@ -1,6 +1,6 @@
 package dev.dataplane.device;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -28,7 +28,7 @@ final class PacketRing {
         disruptor = new Disruptor<>(() -> {
             int i = next[0]++;
             return new PacketEvent(block.slice(i * slotSize, slotSize));
-        }, size, threads, ProducerType.SINGLE, new BlockingWaitStrategy());
+        }, size, threads, ProducerType.SINGLE, new LiteBlockingWaitStrategy()); // signals only when a consumer sleeps
         @SuppressWarnings("unchecked")
         EventHandler<PacketEvent>[] stage = new EventHandler[workers];
         for (int i = 0; i < workers; i++) stage[i] = worker.apply(i);

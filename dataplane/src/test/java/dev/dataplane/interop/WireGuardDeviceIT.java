@@ -6,10 +6,14 @@ import dev.dataplane.demo.Tunnel.Impl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,10 +22,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * `bin/dataplane --iface` as a real process in a namespace, against wireguard-go and against itself,
- * configured only with `wg` and `ip`.
+ * configured only with `wg` and `ip`. Every test names the pipeline mode it runs ours in (--workers 0: inline,
+ * the default; --workers 2: the Disruptor rings), so what is tested does not depend on the machine's cores.
  */
 class WireGuardDeviceIT {
+    private static final int INLINE = 0;
+    private static final int RING = 2;
     private static Path logs;
+
+    /** Ours in {@code workers} mode (both ends, when the peer is ours too). */
+    private static Tunnel up(String tag, Impl peer, int workers, String... jvmFlags) throws Exception {
+        Tunnel.Launch ours = new Tunnel.Launch(Impl.OURS, null, List.of(), List.of(jvmFlags),
+                List.of("--workers", String.valueOf(workers)));
+        return Tunnel.up(tag, ours, peer == Impl.OURS ? ours : Tunnel.Launch.wireguardGo("wireguard-go"), logs);
+    }
+
+    /** Both peers, each with ours in both modes. */
+    static Stream<Arguments> peersAndModes() {
+        return Stream.of(Impl.values()).flatMap(p -> Stream.of(Arguments.of(p, INLINE), Arguments.of(p, RING)));
+    }
 
     @BeforeAll
     static void logs() throws Exception {
@@ -33,10 +52,10 @@ class WireGuardDeviceIT {
         Root.require();
     }
 
-    @ParameterizedTest
-    @EnumSource(Impl.class)
-    void pingsInnerV4AndV6OverV4AndV6Underlay(Impl peer) throws Exception {
-        try (Tunnel t = Tunnel.up("png", Impl.OURS, peer, logs)) {
+    @ParameterizedTest(name = "{0}, workers={1}")
+    @MethodSource("peersAndModes")
+    void pingsInnerV4AndV6OverV4AndV6Underlay(Impl peer, int workers) throws Exception {
+        try (Tunnel t = up("png", peer, workers)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0, "first ping (IPv4 inner, IPv4 underlay)");
             assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER6_B), "IPv6 inner");
             assertEquals(0, t.b.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_A), "the other way round");
@@ -51,15 +70,15 @@ class WireGuardDeviceIT {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Impl.class)
-    void iperfBothWaysAndWgShowCounts(Impl peer) throws Exception {
-        try (Tunnel t = Tunnel.up("ipf", Impl.OURS, peer, logs)) {
+    @ParameterizedTest(name = "{0}, workers={1}")
+    @MethodSource("peersAndModes")
+    void iperfBothWaysAndWgShowCounts(Impl peer, int workers) throws Exception {
+        try (Tunnel t = up("ipf", peer, workers)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long[] before = transfer(t);
             double ab = Measure.iperfGbps(t.a, t.b, Tunnel.INNER_B, 10, 1);
             double ba = Measure.iperfGbps(t.b, t.a, Tunnel.INNER_A, 10, 1);
-            System.out.printf("iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", peer, ab, peer, ba);
+            System.out.printf("workers=%d: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", workers, peer, ab, peer, ba);
             assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
             assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
             long[] after = transfer(t);
@@ -75,7 +94,7 @@ class WireGuardDeviceIT {
     @EnumSource(Impl.class)
     void rekeysMidStreamWithoutStalling(Impl peer) throws Exception {
         // ours initiates and rekeys every 2 s; the stream must keep flowing through several key changes
-        try (Tunnel t = Tunnel.up("rky", Impl.OURS, peer, logs, "-Ddataplane.rekeyAfterTime=2")) {
+        try (Tunnel t = up("rky", peer, INLINE, "-Ddataplane.rekeyAfterTime=2")) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long firstHandshake = latestHandshake(t);
             // rekeys come at most every REKEY_TIMEOUT (5 s); 12 s leaves room for one retransmission
@@ -94,7 +113,7 @@ class WireGuardDeviceIT {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void followsARoamingPeer(Impl peer) throws Exception {
-        try (Tunnel t = Tunnel.up("roam", Impl.OURS, peer, logs)) {
+        try (Tunnel t = up("roam", peer, INLINE)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             t.b.exec("ip", "addr", "del", Tunnel.UNDERLAY_B + "/24", "dev", "veth0");
             t.b.exec("ip", "addr", "add", "198.18.0.3/24", "dev", "veth0");
@@ -116,7 +135,7 @@ class WireGuardDeviceIT {
     void wireguardGoCompletesTheHandshakeThroughOurCookieReply() throws Exception {
         // ours answers every initiation without a valid MAC2 with a cookie reply, as under load;
         // wireguard-go must decrypt the cookie and retry with MAC2, which ours then accepts
-        try (Tunnel t = Tunnel.up("cky", Impl.OURS, Impl.WIREGUARD_GO, logs, "-Ddataplane.forceUnderLoad=true")) {
+        try (Tunnel t = up("cky", Impl.WIREGUARD_GO, INLINE, "-Ddataplane.forceUnderLoad=true")) {
             assertEquals(0, t.b.status("ping", "-c", "1", "-w", "20", Tunnel.INNER_A),
                     "wireguard-go got through on its retry with MAC2 set from our cookie");
             assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_B));

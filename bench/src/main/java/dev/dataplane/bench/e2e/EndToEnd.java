@@ -29,7 +29,12 @@ public final class EndToEnd {
             KernelVxlanPath::new);
     /** Ratios in the table are against these (and every extra wireguard-go row), when they were measured. */
     static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan");
-    private static final int WARM_UP_SECONDS = 1;
+    /**
+     * A transfer before the measured steps. A fresh JVM compiles its packet path for several seconds: with 1 s,
+     * the compiler threads still took about a quarter of our process's CPU samples during the first measured
+     * transfer, which a device that runs for days never pays.
+     */
+    private static final int WARM_UP_SECONDS = 4;
     private static final int INTERRUPTED = 130;
 
     private final BenchOptions options;
@@ -152,7 +157,7 @@ public final class EndToEnd {
         guard.track(e);
         try {
             try {
-                // A fresh JVM spends its first second in the JIT; a short transfer first keeps that out of the numbers.
+                // a fresh JVM spends its first seconds in the JIT; a transfer first keeps that out of the numbers
                 Iperf.tcp(e, WARM_UP_SECONDS, 1);
             } catch (IOException | RuntimeException | InterruptedException ex) {
                 out.println(prefix + fail(into, "warm-up", ex));
