@@ -3,7 +3,8 @@ package dev.dataplane.crypto;
 /**
  * Poly1305 (RFC 8439 section 2.5) on two 64-bit limbs plus a small third one: h = h0 + 2^64 h1 + 2^128 h2.
  * A block costs four 64x64→128 multiplications ({@link Math#unsignedMultiplyHigh} is one instruction on x86-64)
- * instead of the 25 products of a 26-bit-limb form. Reusable and allocation-free: {@link #init} per message,
+ * instead of the 25 products of a 26-bit-limb form. Messages of 256 bytes or more go four blocks at a time
+ * through {@link Poly1305Lanes} when the JVM has the Vector API. Reusable and allocation-free: {@link #init} per message,
  * then blocks, then {@link #finish}.
  */
 final class Poly1305 {
@@ -17,6 +18,21 @@ final class Poly1305 {
     private long h0, h1, h2;
     private long pad0, pad1;
     private final byte[] last = new byte[16];
+    /** Four blocks at a time in vector lanes, when the JVM has the Vector API (the class is touched only then). */
+    private static final boolean LANES = VectorSupport.PRESENT && Poly1305Lanes.AVAILABLE;
+    private final boolean useLanes;
+    private Poly1305Lanes lanes;
+    private final long[] acc = new long[3];
+
+    Poly1305() {
+        this(LANES);
+    }
+
+    /** {@code useLanes}: whether long messages go through {@link Poly1305Lanes} (tests pin both forms). */
+    Poly1305(boolean useLanes) {
+        if (useLanes && !LANES) throw new IllegalStateException("the Vector API is not in this JVM");
+        this.useLanes = useLanes;
+    }
 
     private static long le64(byte[] b, int off) {
         return (long) ChaCha20.LONG_LE.get(b, off);
@@ -39,7 +55,21 @@ final class Poly1305 {
 
     /** Absorbs len bytes, len a multiple of 16 (the AEAD construction pads everything to 16). */
     void blocks(byte[] m, int off, int len) {
+        if (len >= Poly1305Lanes.MIN_LEN && useLanes) {
+            int wide = len & ~63;
+            lanes(m, off, wide);
+            off += wide;
+            len -= wide;
+        }
         blocks(m, off, len, 1);
+    }
+
+    private void lanes(byte[] m, int off, int len) {
+        if (lanes == null) lanes = new Poly1305Lanes();
+        long[] a = acc;
+        a[0] = h0; a[1] = h1; a[2] = h2;
+        lanes.blocks(a, r0, r1, m, off, len);
+        h0 = a[0]; h1 = a[1]; h2 = a[2];
     }
 
     private void blocks(byte[] m, int off, int len, long hibit) {

@@ -3,6 +3,8 @@ package dev.dataplane.crypto;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -13,6 +15,8 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Our Poly1305 and ChaCha20-Poly1305 against independent implementations (BouncyCastle's Poly1305, the JDK's
@@ -24,12 +28,22 @@ class DifferentialAeadTest {
     private static final long SEED = 0x5eed_d1ffL;
 
     @Test
-    void poly1305MatchesBouncyCastle() {
+    void vectorLanesAreThereWhereTheBuildPromisesThem() {
+        if (Boolean.getBoolean("dataplane.crypto.expectLanes")) {
+            assertTrue(Poly1305Lanes.AVAILABLE, "the build adds jdk.incubator.vector to the test JVM");
+        }
+    }
+
+    @ParameterizedTest(name = "lanes={0}")
+    @ValueSource(booleans = {false, true})
+    void poly1305MatchesBouncyCastle(boolean lanes) {
+        assumeTrue(!lanes || Poly1305Lanes.AVAILABLE, "no Vector API in this JVM");
         SplittableRandom rnd = new SplittableRandom(SEED);
         for (int i = 0; i < 3000; i++) {
             byte[] key = key(rnd, i % 7);
             byte[] msg = message(rnd, i < 600 ? i / 2 : rnd.nextInt(9000), i % 5);
-            assertArrayEquals(bouncyCastleTag(key, msg), ourTag(key, msg), "case " + i + ", length " + msg.length);
+            assertArrayEquals(bouncyCastleTag(key, msg), ourTag(new dev.dataplane.crypto.Poly1305(lanes), key, msg),
+                    "case " + i + ", length " + msg.length);
         }
     }
 
@@ -64,8 +78,7 @@ class DifferentialAeadTest {
         }
     }
 
-    private static byte[] ourTag(byte[] key, byte[] msg) {
-        dev.dataplane.crypto.Poly1305 p = new dev.dataplane.crypto.Poly1305();
+    private static byte[] ourTag(dev.dataplane.crypto.Poly1305 p, byte[] key, byte[] msg) {
         p.init(key, 0);
         int full = msg.length & ~15;
         p.blocks(msg, 0, full);

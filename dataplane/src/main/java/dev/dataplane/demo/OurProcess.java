@@ -3,9 +3,16 @@ package dev.dataplane.demo;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where the running JVM and our jar are, so the demo and tests can start more of us in a namespace. */
 public final class OurProcess {
+    /**
+     * JVM flags every device process gets, as bin/dataplane gives them: native access for the FFM calls, and the
+     * incubating Vector API for the AEAD's Poly1305 (without it that runs serially).
+     */
+    public static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules=jdk.incubator.vector");
+
     private OurProcess() {}
 
     public static String java() {

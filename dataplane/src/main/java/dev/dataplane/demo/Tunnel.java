@@ -134,7 +134,8 @@ public final class Tunnel implements AutoCloseable {
             env = Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
             cmd.addAll(List.of(launch.binary(), "-f", iface));
         } else {
-            cmd.addAll(List.of(OurProcess.java(), "--enable-native-access=ALL-UNNAMED"));
+            cmd.add(OurProcess.java());
+            cmd.addAll(OurProcess.JVM_FLAGS);
             cmd.addAll(launch.jvmFlags());
             cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface));
             cmd.addAll(launch.deviceArgs());

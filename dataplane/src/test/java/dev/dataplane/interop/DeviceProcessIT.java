@@ -226,7 +226,9 @@ class DeviceProcessIT {
     record Result(int status, String out) {}
 
     static Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java(), "--enable-native-access=ALL-UNNAMED", "-jar", OurProcess.jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
+        cmd.addAll(OurProcess.JVM_FLAGS);
+        cmd.addAll(List.of("-jar", OurProcess.jar().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -235,8 +237,9 @@ class DeviceProcessIT {
     }
 
     static Result inNs(Netns ns, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), OurProcess.java(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", OurProcess.jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), OurProcess.java()));
+        cmd.addAll(OurProcess.JVM_FLAGS);
+        cmd.addAll(List.of("-jar", OurProcess.jar().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
