@@ -25,6 +25,8 @@ import java.util.Map;
 public final class FlameGraphPng {
     private static final int WIDTH = 1600;
     private static final int ROW = 16;
+    /** Deeper frames (the JIT compiler's recursion, the kernel's network stack) are cut off to keep it readable. */
+    private static final int MAX_DEPTH = 40;
 
     /** One frame in the merged call tree. */
     private static final class Node {
@@ -76,7 +78,7 @@ public final class FlameGraphPng {
     }
 
     private static BufferedImage draw(Node root, String title) {
-        int depth = depth(root);
+        int depth = Math.min(MAX_DEPTH, depth(root));
         int height = (depth + 3) * ROW;
         BufferedImage img = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -87,13 +89,13 @@ public final class FlameGraphPng {
         g.setColor(Color.BLACK);
         g.drawString(title + " (" + root.samples + " samples; width = share of CPU samples)", 6, ROW - 3);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        drawNode(g, root, 0, WIDTH, height - 2 * ROW, (double) WIDTH / Math.max(1, root.samples));
+        drawNode(g, root, 0, WIDTH, height - 2 * ROW, 2 * ROW, (double) WIDTH / Math.max(1, root.samples));
         g.dispose();
         return img;
     }
 
-    private static void drawNode(Graphics2D g, Node node, double x, double w, int y, double perSample) {
-        if (w < 1) return;
+    private static void drawNode(Graphics2D g, Node node, double x, double w, int y, int top, double perSample) {
+        if (w < 1 || y < top) return;
         g.setColor(colour(node.name));
         g.fillRect((int) x, y, Math.max(1, (int) w - 1), ROW - 1);
         FontMetrics fm = g.getFontMetrics();
@@ -105,7 +107,7 @@ public final class FlameGraphPng {
         double cx = x;
         for (Node child : node.children.values()) {
             double cw = child.samples * perSample;
-            drawNode(g, child, cx, cw, y - ROW, perSample);
+            drawNode(g, child, cx, cw, y - ROW, top, perSample);
             cx += cw;
         }
     }
