@@ -65,6 +65,11 @@ final class DeviceCommand {
         device.logLine("shutting down");
         uapi.close();
         device.close();
+        Throwable failure = device.failure();
+        if (failure != null) {
+            err.println("dataplane: " + name + " stopped because a thread died: " + failure);
+            return Cli.EXIT_FAILURE;
+        }
         return 0;
     }
 }

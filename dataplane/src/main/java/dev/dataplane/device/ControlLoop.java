@@ -114,6 +114,9 @@ final class ControlLoop {
                 if (!running) return;
             } catch (RuntimeException e) {
                 device.logLine("control loop: " + e);
+            } catch (Error e) {
+                device.died("control loop", e);
+                return;
             }
         }
     }

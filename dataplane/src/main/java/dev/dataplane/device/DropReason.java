@@ -15,6 +15,7 @@ public enum DropReason {
     HANDSHAKE_QUEUE_FULL("handshake queue full"),
     HANDSHAKE_INVALID("handshake message rejected"),
     RATE_LIMITED("handshake rate limit"),
+    OVERSIZE("packet larger than the device's packet buffers"),
     IO_ERROR("I/O error");
 
     public final String description;

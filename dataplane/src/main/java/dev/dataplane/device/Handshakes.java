@@ -66,6 +66,8 @@ final class Handshakes {
 
         ConsumedInitiation init = NoiseHandshake.decryptInitiation(device.identity, in);
         Peer peer = init == null ? null : device.peer(init.remoteStatic());
+        // our own initiation, if one crossed this one, is superseded (accepting clears it): its index must go
+        int previousIndex = peer == null ? 0 : peer.handshake.localIndex();
         long now = device.clock.nanos();
         if (peer == null || now - peer.lastInitiationConsumedNanos < MIN_INITIATION_INTERVAL_NANOS
                 || !peer.handshake.acceptInitiation(init)) {
@@ -76,6 +78,7 @@ final class Handshakes {
         device.authenticatedFrom(peer, null, from, now);
         peer.rxBytes.addAndGet(msg.length);
 
+        forgetIndex(previousIndex);
         int index = device.indices.newHandshakeIndex(peer);
         ResponseFields out = new ResponseFields();
         if (!peer.handshake.createResponse(index, out)) {
@@ -87,6 +90,17 @@ final class Handshakes {
         // install before sending: the initiator may answer with data the moment the response lands
         install(peer, peer.handshake.deriveKeys(), now);
         device.sendHandshakeMessage(peer, response);
+    }
+
+    /** Drops the handshake state and its index (unless that index already names a keypair). */
+    void forget(Peer peer) {
+        forgetIndex(peer.handshake.localIndex());
+        peer.handshake.clear();
+    }
+
+    /** Removes a handshake's index from the table; an index a completed handshake handed to a keypair stays. */
+    private void forgetIndex(int index) {
+        if (index != 0 && device.indices.keypair(index) == null) device.indices.remove(index);
     }
 
     // ---- initiator ---------------------------------------------------------------------------
@@ -110,7 +124,7 @@ final class Handshakes {
             device.indices.remove(index);
             return;
         }
-        if (previousIndex != 0 && device.indices.keypair(previousIndex) == null) device.indices.remove(previousIndex);
+        forgetIndex(previousIndex);
         byte[] msg = HandshakeMessages.encode(out);
         peer.cookies.addMacs(msg, msg.length);
         peer.handshakeInFlight = true;

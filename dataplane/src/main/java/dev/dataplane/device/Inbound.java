@@ -32,13 +32,22 @@ final class Inbound {
         this.device = device;
         this.workers = workers;
         this.slotSize = slotSize;
-        this.ring = workers == 0 ? null : new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, deliverer);
+        this.ring = workers == 0 ? null : new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, deliverer,
+                e -> device.died("UDP-to-TUN ring", e));
     }
 
     void start(PacketDevice tun) {
         this.tun = tun;
         if (ring != null) ring.start();
-        Thread reader = new Thread(ring == null ? this::inlineLoop : this::readLoop, "wg-udp-reader");
+        Thread reader = new Thread(() -> {
+            try {
+                if (ring == null) inlineLoop();
+                else readLoop();
+            } catch (RuntimeException | Error e) {
+                running = false;
+                device.died("UDP reader", e);
+            }
+        }, "wg-udp-reader");
         reader.setDaemon(true);
         reader.start();
     }
@@ -116,6 +125,9 @@ final class Inbound {
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 receiveFailed(socket, e);
+            } catch (RuntimeException | Error e) {
+                ev.status = PacketEvent.DROP;   // published below; later stages must skip it
+                throw e;
             } finally {
                 ring.publish(seq);
             }

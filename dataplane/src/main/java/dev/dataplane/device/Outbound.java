@@ -26,20 +26,28 @@ final class Outbound {
     private Thread reader;
 
     private final int slotSize;
+    private final int mtu;
 
     /** {@code workers == 0}: run to completion in the reader thread, no ring (see {@link WgDevice#DEFAULT_WORKERS}). */
     Outbound(WgDevice device, int ringSize, int slotSize, int workers) {
         this.device = device;
         this.workers = workers;
         this.slotSize = slotSize;
-        this.ring = workers == 0 ? null : new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender());
+        this.mtu = device.mtu();
+        this.ring = workers == 0 ? null : new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender(),
+                e -> device.died("TUN-to-UDP ring", e));
     }
 
     void start(PacketDevice tun) {
         if (ring != null) ring.start();
         reader = new Thread(() -> {
-            if (ring == null) inlineLoop(tun);
-            else readLoop(tun);
+            try {
+                if (ring == null) inlineLoop(tun);
+                else readLoop(tun);
+            } catch (RuntimeException | Error e) {
+                running = false;
+                device.died("TUN reader", e);
+            }
         }, "wg-tun-reader");
         reader.setDaemon(true);
         reader.start();
@@ -56,7 +64,6 @@ final class Outbound {
      * GSO where the kernel has it). Fewest hand-offs and syscalls; best on a machine with few cores.
      */
     private void inlineLoop(PacketDevice tun) {
-        int mtu = tun.mtu();
         PacketBatch batch = new PacketBatch(BATCH, slotSize, HEADER);
         PacketEvent ev = new PacketEvent(batch.buffer(), batch.view());
         Peer[] peers = new Peer[BATCH];
@@ -109,18 +116,20 @@ final class Outbound {
     }
 
     private void readLoop(PacketDevice tun) {
-        int mtu = tun.mtu();
         while (running) {
             long seq = ring.claim();
             PacketEvent ev = ring.get(seq);
             ev.reset();
             try {
-                ev.len = tun.read(ev.buf, HEADER, mtu);
+                ev.len = tun.read(ev.buf, HEADER, slotSize - HEADER);   // not the MTU: it may have been raised
                 route(ev);
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 if (running) device.fatal("TUN read failed: " + e.getMessage());
                 running = false;
+            } catch (RuntimeException | Error e) {
+                ev.status = PacketEvent.DROP;   // published below; later stages must skip it
+                throw e;
             } finally {
                 ring.publish(seq);
             }
@@ -129,6 +138,10 @@ final class Outbound {
 
     /** Picks the peer and its session; packets without one are staged and a handshake is asked for. */
     private void route(PacketEvent ev) {
+        if (HEADER + paddedLength(ev.len, mtu) + ChaChaPoly.TAG_LEN > slotSize) {
+            drop(ev, DropReason.OVERSIZE);   // sealed, it would not fit its slot
+            return;
+        }
         Peer peer = device.routeOutbound(ev.view, ev.base + HEADER, ev.len);
         if (peer == null) {
             drop(ev, DropReason.NO_ROUTE);

@@ -2,6 +2,7 @@ package dev.dataplane.device;
 
 import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 
@@ -16,8 +17,10 @@ import java.util.concurrent.ThreadFactory;
 final class PacketRing {
     final Disruptor<PacketEvent> disruptor;
 
+    /** {@code onDeath}: a handler threw; the ring's threads stop and the device must shut down. */
     PacketRing(String name, int size, int slotSize, int workers,
-               java.util.function.IntFunction<EventHandler<PacketEvent>> worker, EventHandler<PacketEvent> inOrder) {
+               java.util.function.IntFunction<EventHandler<PacketEvent>> worker, EventHandler<PacketEvent> inOrder,
+               java.util.function.Consumer<Throwable> onDeath) {
         ByteBuffer block = ByteBuffer.allocateDirect(size * slotSize);
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, name);
@@ -32,6 +35,23 @@ final class PacketRing {
         @SuppressWarnings("unchecked")
         EventHandler<PacketEvent>[] stage = new EventHandler[workers];
         for (int i = 0; i < workers; i++) stage[i] = worker.apply(i);
+        disruptor.setDefaultExceptionHandler(new ExceptionHandler<>() {
+            @Override
+            public void handleEventException(Throwable ex, long sequence, PacketEvent event) {
+                onDeath.accept(ex);
+                throw new IllegalStateException(name + " stage failed", ex); // ends this stage's thread
+            }
+
+            @Override
+            public void handleOnStartException(Throwable ex) {
+                onDeath.accept(ex);
+            }
+
+            @Override
+            public void handleOnShutdownException(Throwable ex) {
+                // stopping anyway
+            }
+        });
         disruptor.handleEventsWith(stage).then(inOrder);
     }
 

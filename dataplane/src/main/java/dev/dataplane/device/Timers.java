@@ -62,7 +62,7 @@ final class Timers {
             if (handshakeAt != 0 && now - handshakeAt >= limits.zeroKeysAfterNanos()) {
                 peer.lastHandshakeNanos = 0;
                 for (Keypair kp : peer.clearKeypairs()) device.retire(kp);
-                peer.handshake.clear();
+                handshakes.forget(peer);
             }
         }
     }

@@ -44,6 +44,7 @@ public final class WgDevice implements AutoCloseable {
     private final PrintStream log;
     private final boolean batched;
     private volatile Runnable onFatal;
+    private volatile Throwable failure;
     /** A ring drains in well under this; retired keys live this long before they are wiped. */
     private static final long RETIRED_GRACE_NANOS = 1_000_000_000L;
     private final java.util.concurrent.ConcurrentLinkedQueue<Keypair> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -88,8 +89,13 @@ public final class WgDevice implements AutoCloseable {
      */
     public static final int DEFAULT_WORKERS = 0;
 
+    /**
+     * Packet buffers hold a 9000-byte (jumbo) packet with its headers whatever the MTU at start, since the MTU
+     * can be raised later (wg-quick sets it after the device exists); anything larger is dropped and counted
+     * as {@link DropReason#OVERSIZE}, never written past its buffer.
+     */
     static int slotSize(int mtu) {
-        return Math.max(2048, (mtu + 64 + 63) & ~63);
+        return Math.max(9216, (mtu + 64 + 63) & ~63);
     }
 
     public void start() {
@@ -148,6 +154,24 @@ public final class WgDevice implements AutoCloseable {
         logLine(why);
         Runnable r = onFatal;
         if (r != null) r.run();
+    }
+
+    /**
+     * A data or control thread hit an error it cannot handle: the device must not go on half alive (UAPI
+     * answering, nothing moving), so this records why and shuts it down like {@link #fatal}; the process then
+     * exits non-zero ({@link #failure}).
+     */
+    void died(String thread, Throwable t) {
+        if (failure != null) return;   // the first death is the reason; what follows from it is noise
+        failure = t;
+        java.io.StringWriter trace = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(trace));
+        fatal(thread + " died: " + t + "\n" + trace.toString().strip());
+    }
+
+    /** Why the device stopped on its own, if a thread died; null otherwise. */
+    public Throwable failure() {
+        return failure;
     }
 
     // ---- routing -------------------------------------------------------------------------------

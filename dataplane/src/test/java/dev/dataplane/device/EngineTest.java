@@ -243,6 +243,57 @@ class EngineTest {
                 + " next=" + (pb.next != null) + " cur=" + (pb.current != null) + " ep=" + pb.endpoint();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "workers={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    void anOversizePacketIsDroppedAndCountedAndTheTunnelGoesOn(int workers) throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false, workers)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 100, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS));
+            // larger than any packet buffer (9216 bytes): sealed, it would overrun its slot
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 9400, 2));
+            waitFor(() -> p.a.stats().drops(DropReason.OVERSIZE) == 1);
+            // a jumbo packet (MTU raised to 9000 after start) still fits and is carried
+            byte[] jumbo = Packets.ipv4(A_INNER, B_INNER, 8900, 3);
+            p.tunA.inject(jumbo);
+            assertArrayEquals(jumbo, p.tunB.delivered(WAIT_MS));
+            assertNull(p.a.failure(), "no data thread died");
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "workers={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    void aDataThreadThatDiesShutsTheDeviceDownWithTheReason(int workers) throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false, workers)) {
+            java.util.concurrent.CountDownLatch fatal = new java.util.concurrent.CountDownLatch(1);
+            p.a.onFatal(fatal::countDown);
+            p.tunA.failNextRead(new IllegalStateException("injected I/O layer bug"));
+            assertTrue(fatal.await(WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS), "the owner is told to shut down");
+            assertNotNull(p.a.failure());
+            assertEquals("injected I/O layer bug", p.a.failure().getMessage());
+        }
+    }
+
+    @Test
+    void crossedHandshakesLeaveNoStaleIndices() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false, 0)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 10, 1));
+            assertNotNull(p.tunB.delivered(WAIT_MS), "first handshake; B now knows A's endpoint");
+            for (int round = 0; round < 20; round++) {
+                p.clock.advanceSeconds(6);   // past REKEY_TIMEOUT, so both ends may start a fresh initiation
+                long doneA = p.peerOfA().handshakesCompleted.get(), doneB = p.peerOfB().handshakesCompleted.get();
+                p.a.wantHandshake(p.peerOfA());   // both at once: the initiations cross on the wire
+                p.b.wantHandshake(p.peerOfB());
+                waitFor(() -> p.peerOfA().handshakesCompleted.get() > doneA && p.peerOfB().handshakesCompleted.get() > doneB);
+                Thread.sleep(20);                 // let the superseded responses arrive and be refused
+            }
+            // at most current, previous and next keypairs plus one handshake in flight per side
+            assertTrue(p.a.indices.size() <= 4, "A's index table holds " + p.a.indices.size() + " entries");
+            assertTrue(p.b.indices.size() <= 4, "B's index table holds " + p.b.indices.size() + " entries");
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 10, 2));
+            assertNotNull(p.tunB.delivered(WAIT_MS), "and the tunnel still carries data");
+        }
+    }
+
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
         while (!condition.getAsBoolean()) {

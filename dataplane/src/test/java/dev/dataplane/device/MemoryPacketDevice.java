@@ -12,6 +12,13 @@ final class MemoryPacketDevice implements PacketDevice {
     private final BlockingQueue<byte[]> fromHost = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> toHost = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    private volatile RuntimeException failNextRead;
+
+    /** The next read throws {@code e}, as a bug in the I/O layer would. */
+    void failNextRead(RuntimeException e) {
+        failNextRead = e;
+        fromHost.add(new byte[0]);
+    }
 
     @Override
     public int mtu() {
@@ -37,6 +44,11 @@ final class MemoryPacketDevice implements PacketDevice {
         try {
             byte[] p = fromHost.take();
             if (p == CLOSED) throw new IOException("closed");
+            RuntimeException fail = failNextRead;
+            if (fail != null) {
+                failNextRead = null;
+                throw fail;
+            }
             buf.put(off, p, 0, Math.min(p.length, maxLen));
             return Math.min(p.length, maxLen);
         } catch (InterruptedException e) {
