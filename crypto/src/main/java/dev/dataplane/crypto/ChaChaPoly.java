@@ -17,6 +17,7 @@ public final class ChaChaPoly {
 
     private final ChaCha20Poly1305Engine engine = new ChaCha20Poly1305Engine();
     private byte[] scratch = new byte[2048];
+    private final int[] key8 = new int[8];
 
     public ChaChaPoly() {}
 
@@ -69,27 +70,33 @@ public final class ChaChaPoly {
     }
 
     /**
-     * Encrypts directBuf[off, off+len) in place and appends the tag; returns len + 16. Absolute indexing: the
-     * buffer's position, limit and byte order are not used or changed, but off+len+16 must be within capacity.
+     * Encrypts directBuf[off, off+len) in place and appends the tag; returns len + 16, or -1 (buffer untouched)
+     * if the key is destroyed. Absolute indexing: the buffer's position, limit and byte order are not used or
+     * changed, but off+len+16 must be within capacity.
      */
     public int seal(AeadKey key, long counter, ByteBuffer directBuf, int off, int len) {
+        if (!key.copyTo(key8)) return -1;
         byte[] s = scratch(len + TAG_LEN);
         directBuf.get(off, s, 0, len);
-        engine.seal(key.words, 0, (int) counter, (int) (counter >>> 32), s, 0, len, null, 0, 0);
+        engine.seal(key8, 0, (int) counter, (int) (counter >>> 32), s, 0, len, null, 0, 0);
+        Arrays.fill(key8, 0);
         directBuf.put(off, s, 0, len + TAG_LEN);
         return len + TAG_LEN;
     }
 
     /**
      * Authenticates and decrypts directBuf[off, off+len) in place, len including the tag. Returns the plaintext
-     * length, or -1 if len is shorter than a tag or authentication fails (then the buffer is left as it was).
+     * length, or -1 if len is shorter than a tag, the key is destroyed or authentication fails (then the buffer
+     * is left as it was).
      */
     public int open(AeadKey key, long counter, ByteBuffer directBuf, int off, int len) {
-        if (len < TAG_LEN) return -1;
+        if (len < TAG_LEN || !key.copyTo(key8)) return -1;
         int ctLen = len - TAG_LEN;
         byte[] s = scratch(len);
         directBuf.get(off, s, 0, len);
-        if (!engine.open(key.words, 0, (int) counter, (int) (counter >>> 32), s, 0, ctLen, null, 0, 0)) return -1;
+        boolean ok = engine.open(key8, 0, (int) counter, (int) (counter >>> 32), s, 0, ctLen, null, 0, 0);
+        Arrays.fill(key8, 0);
+        if (!ok) return -1;
         directBuf.put(off, s, 0, ctLen);
         return ctLen;
     }

@@ -147,6 +147,17 @@ class ChaChaPolyTest {
     }
 
     @Test
+    void destroyedKeyNoLongerSeals() {
+        ChaChaPoly aead = new ChaChaPoly();
+        AeadKey key = new AeadKey(KEY_282);
+        ByteBuffer buf = ByteBuffer.allocateDirect(64);
+        for (int i = 0; i < 10; i++) buf.put(i, (byte) i);
+        key.destroy();
+        assertEquals(-1, aead.seal(key, 1, buf, 0, 10), "no packet goes out under the all-zero key");
+        for (int i = 0; i < 10; i++) assertEquals((byte) i, buf.get(i), "buffer untouched");
+    }
+
+    @Test
     void destroyedKeyNoLongerOpens() {
         ChaChaPoly aead = new ChaChaPoly();
         AeadKey key = new AeadKey(KEY_282);

@@ -83,6 +83,10 @@ final class Outbound {
                 route(ev);
                 if (ev.status != PacketEvent.OK) continue;
                 int len = seal(aead, ev, mtu);
+                if (len < 0) {
+                    drop(ev, DropReason.KEY_EXPIRED);
+                    continue;
+                }
                 if (out != i) batch.view().putBytes(out * batch.slotSize(), batch.view(), i * batch.slotSize(), len);
                 batch.set(out, 0, len);
                 batch.endpoint(out).copyFrom(ev.destination);
@@ -180,7 +184,10 @@ final class Outbound {
         device.stats.drop(reason);
     }
 
-    /** Pads to a multiple of 16 (never beyond the MTU) as the protocol asks, then seals in place. */
+    /**
+     * Pads to a multiple of 16 (never beyond the MTU) as the protocol asks, then seals in place; returns the
+     * message length, or -1 if the keypair was wiped meanwhile (the packet must be dropped).
+     */
     static int seal(ChaChaPoly aead, PacketEvent ev, int mtu) {
         int padded = paddedLength(ev.len, mtu);
         int b = ev.base;
@@ -188,7 +195,8 @@ final class Outbound {
         ev.view.putInt(b, MessageType.TRANSPORT, java.nio.ByteOrder.LITTLE_ENDIAN);
         ev.view.putInt(b + WireGuardMessages.TRANSPORT_RECEIVER, ev.keypair.remoteIndex, java.nio.ByteOrder.LITTLE_ENDIAN);
         ev.view.putLong(b + WireGuardMessages.TRANSPORT_COUNTER, ev.counter, java.nio.ByteOrder.LITTLE_ENDIAN);
-        return HEADER + aead.seal(ev.keypair.sendKey, ev.counter, ev.buf, b + HEADER, padded);
+        int sealed = aead.seal(ev.keypair.sendKey, ev.counter, ev.buf, b + HEADER, padded);
+        return sealed < 0 ? -1 : HEADER + sealed;
     }
 
     static int paddedLength(int len, int mtu) {
@@ -209,7 +217,9 @@ final class Outbound {
         @Override
         public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
             if (seq % workers != id || ev.status != PacketEvent.OK) return;
-            ev.len = seal(aead, ev, device.mtu());
+            int len = seal(aead, ev, device.mtu());
+            if (len < 0) drop(ev, DropReason.KEY_EXPIRED);
+            else ev.len = len;
         }
     }
 

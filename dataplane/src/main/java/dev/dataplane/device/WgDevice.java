@@ -298,6 +298,7 @@ public final class WgDevice implements AutoCloseable {
         ev.keypair = kp;
         ev.counter = counter;
         int len = Outbound.seal(controlAead, ev, mtu());
+        if (len < 0) return false;   // the keypair was wiped meanwhile
         try {
             s.send(ev.buf, 0, len, to);
             long now = clock.nanos();

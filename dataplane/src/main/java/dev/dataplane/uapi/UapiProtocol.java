@@ -24,7 +24,9 @@ public final class UapiProtocol {
     /** Longest request line we accept; anything longer is garbage, not configuration. */
     static final int MAX_LINE = 4096;
     /** Most lines in one set request (a large flannel cluster is a few thousand allowed_ip lines). */
-    static final int MAX_LINES = 1 << 20;
+    static final int MAX_LINES = 1 << 18;
+    /** Most characters kept from one set request: bounds what a client can make us hold before applying. */
+    static final int MAX_REQUEST_CHARS = 16 << 20;
 
     private final DeviceConfig device;
     private final java.util.function.Consumer<String> log;
@@ -65,14 +67,17 @@ public final class UapiProtocol {
     private int set(BufferedReader in) throws IOException {
         List<String[]> lines = new ArrayList<>();
         UapiException parseError = null;
+        long chars = 0;
         String line;
         while ((line = LineReader.read(in, MAX_LINE)) != null && !line.isEmpty()) {
             if (parseError != null) continue; // keep reading to the end of the request
             int eq = line.indexOf('=');
             if (eq < 0) {
                 parseError = new UapiException(UapiException.EPROTO, "failed to parse line " + printable(line));
-            } else if (lines.size() >= MAX_LINES) {
-                parseError = new UapiException(UapiException.EINVAL, "too many lines");
+            } else if (lines.size() >= MAX_LINES || (chars += line.length()) > MAX_REQUEST_CHARS) {
+                parseError = new UapiException(UapiException.EINVAL, "request too large (over " + MAX_LINES
+                        + " lines or " + (MAX_REQUEST_CHARS >> 20) + " MiB)");
+                lines.clear();   // nothing of it will be applied; do not hold it while the rest is read
             } else {
                 lines.add(new String[] {line.substring(0, eq), line.substring(eq + 1)});
             }

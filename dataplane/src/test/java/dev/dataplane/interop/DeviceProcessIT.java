@@ -225,9 +225,9 @@ class DeviceProcessIT {
 
     record Result(int status, String out) {}
 
+    /** Flag handling, started as bin/dataplane starts it for anything but a device: without the Vector API. */
     static Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
-        cmd.addAll(OurProcess.JVM_FLAGS);
+        List<String> cmd = new ArrayList<>(List.of(OurProcess.java(), "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(List.of("-jar", OurProcess.jar().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -2,12 +2,18 @@ package dev.dataplane.interop;
 
 import org.junit.jupiter.api.Assumptions;
 
-/** Interop tests need root (namespaces, TUN); elsewhere they are skipped with a reason, not faked. */
+/**
+ * Interop tests need root (namespaces, TUN); elsewhere they are skipped with a reason, not faked. In CI
+ * (environment CI=true, which runs as root) not being root fails the test instead: a skip there would hide it.
+ */
 public final class Root {
     private Root() {}
 
     public static void require() {
         String user = System.getProperty("user.name");
-        Assumptions.assumeTrue("root".equals(user), "needs root for network namespaces; running as " + user);
+        if ("root".equals(user)) return;
+        String why = "needs root for network namespaces; running as " + user;
+        if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail(why + " (in CI: not skipped)");
+        Assumptions.assumeTrue(false, why);
     }
 }

@@ -181,7 +181,9 @@ final class TcpCoalescer implements FrameList {
 
     /**
      * A non-zero hash of the flow if the packet may be coalesced: IPv4 without options or fragmentation, or
-     * IPv6 without extension headers; TCP carrying data with ACK and at most PSH besides. 0 otherwise.
+     * IPv6 without extension headers; TCP carrying data with ACK and at most PSH besides; and, as the kernel's
+     * GRO requires, correct IPv4 header and TCP checksums: a merged frame gets fresh ones, so merging a corrupt
+     * segment would make it valid. 0 otherwise (the packet then goes up alone, and the kernel drops it if bad).
      */
     private static int tcpFlowHash(UnsafeBuffer b, int off, int len) {
         int v = len >= 20 ? version(b, off) : 0, ip;
@@ -202,6 +204,9 @@ final class TcpCoalescer implements FrameList {
         if (tcpLen < 20 || ip + tcpLen >= len) return 0; // no payload: pure ACKs pass through
         int flags = b.getByte(off + ip + 13) & 0xff;
         if ((flags & TCP_ACK) == 0 || (flags & ~(TCP_ACK | TCP_PSH)) != 0) return 0;
+        if (v == 4 && Checksum.sum(b, off, 20, 0) != 0xffff) return 0;
+        int pseudo = Checksum.pseudoHeader(b, off, v == 6, Checksum.PROTO_TCP, len - ip);
+        if (Checksum.sum(b, off + ip, len - ip, pseudo) != 0xffff) return 0;
         int h = v == 4
                 ? b.getInt(off + 12) * 31 + b.getInt(off + 16)
                 : Long.hashCode(((b.getLong(off + 8) * 31 + b.getLong(off + 16)) * 31 + b.getLong(off + 24)) * 31 + b.getLong(off + 32));

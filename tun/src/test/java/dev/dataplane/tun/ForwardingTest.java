@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two TUN devices made by the code, in two namespaces, forwarded through UDP in Java: ping and a bounded
@@ -39,7 +38,7 @@ class ForwardingTest {
     @ParameterizedTest
     @MethodSource("modes")
     void pingAndTcpCrossTheTunnel(Forwarder.Mode mode) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/iperf3")), "iperf3 missing: skipped");
+        Require.that(Files.isExecutable(Path.of("/usr/bin/iperf3")), "iperf3 missing");
         try (Forwarder f = Forwarder.start(202, 1420, mode)) {
             String ping = f.nsA.exec("ping", "-c", "3", "-i", "0.2", "-W", "2", f.innerB);
             assertTrue(ping.contains("3 received"), ping);

@@ -1,6 +1,5 @@
 package dev.dataplane.tun;
 
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -43,12 +42,12 @@ final class Netns implements AutoCloseable {
         this.name = name;
     }
 
-    /** Skips the calling test unless it runs as root with `ip` and /dev/net/tun at hand. */
+    /** Skips the calling test (fails it in CI) unless it runs as root with `ip` and /dev/net/tun at hand. */
     static void assumeRoot() {
-        Assumptions.assumeTrue(isRoot(), "needs root (CAP_NET_ADMIN) to create TUN devices and namespaces: skipped");
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun missing: skipped");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
-                "iproute2 (ip) missing: skipped");
+        Require.that(isRoot(), "needs root (CAP_NET_ADMIN) to create TUN devices and namespaces");
+        Require.that(Files.exists(Path.of("/dev/net/tun")), "/dev/net/tun missing");
+        Require.that(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
+                "iproute2 (ip) missing");
     }
 
     static boolean isRoot() {

@@ -282,6 +282,22 @@ class OffloadTest {
         }
     }
 
+    @ParameterizedTest(name = "v6={0}")
+    @CsvSource({"false", "true"})
+    void neverCoalescesASegmentWhoseChecksumIsWrong(boolean v6) {
+        Random r = new Random(5);
+        PacketBatch in = new PacketBatch(4, 2048);
+        int seq = 1000;
+        for (int i = 0; i < 3; i++, seq += 1200) segment(in, i, v6, 40000, seq, 1200, ACK, 10 + i, r);
+        in.count(3);
+        int corrupt = in.offset(1) + (v6 ? 40 : 20) + 32 + 77;
+        in.view().putByte(corrupt, (byte) (in.view().getByte(corrupt) ^ 0x10));   // one payload bit flipped in transit
+        TcpCoalescer c = new TcpCoalescer(4);
+        assertEquals(3, c.plan(in), "the bad segment goes up alone, unchanged, and the run cannot continue past it");
+        for (int f = 0; f < 3; f++) assertEquals(0, VirtioNetHdr.flags(gather(c, f), 0), "no NEEDS_CSUM: the kernel verifies");
+        assertFalse(Packets.checksumsValid(in.buffer(), in.offset(1), in.length(1)), "still invalid as written");
+    }
+
     @Test
     void leavesNonTcpAndOddPacketsAlone() {
         PacketBatch in = new PacketBatch(4, 2048);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Creating a TUN without CAP_NET_ADMIN says so: a child JVM runs under `capsh --drop=cap_net_admin`. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -20,7 +19,7 @@ class TunPermissionTest {
     void withoutCapNetAdminTheMessageSaysSo() throws Exception {
         Netns.assumeRoot();
         Path capsh = Path.of("/usr/sbin/capsh");
-        assumeTrue(Files.isExecutable(capsh), "capsh (libcap2-bin) missing: CAP_NET_ADMIN test skipped");
+        Require.that(Files.isExecutable(capsh), "capsh (libcap2-bin) missing for the CAP_NET_ADMIN test");
         String java = ProcessHandle.current().info().command().orElseThrow();
         String name = Netns.uniqueName("dpt");
         String child = String.join(" ", List.of(java, "--enable-native-access=ALL-UNNAMED",

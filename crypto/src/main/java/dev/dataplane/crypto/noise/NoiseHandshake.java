@@ -47,12 +47,14 @@ public final class NoiseHandshake {
 
     public synchronized void setIdentity(StaticIdentity identity) {
         this.identity = identity;
+        Arrays.fill(staticStatic, (byte) 0);   // the old identity's term must not outlive it
         staticStaticValid = identity != null
                 && X25519.sharedSecret(identity.privateKeyUnsafe(), remoteStatic, staticStatic);
         clear();
     }
 
     public synchronized void setPresharedKey(byte[] psk) {
+        Arrays.fill(presharedKey, (byte) 0);
         presharedKey = psk == null ? ZERO_KEY.clone() : psk.clone();
     }
 
@@ -75,6 +77,8 @@ public final class NoiseHandshake {
     /** Forgets any handshake in progress (the timestamp high-water mark survives, as it must). */
     public synchronized void clear() {
         state = State.ZEROED;
+        if (chainKey != null) Arrays.fill(chainKey, (byte) 0);
+        if (hash != null) Arrays.fill(hash, (byte) 0);
         chainKey = null;
         hash = null;
         if (localEphemeral != null) Arrays.fill(localEphemeral, (byte) 0);
@@ -98,15 +102,19 @@ public final class NoiseHandshake {
         h = mixHash(h, ephemeralPublic);
 
         byte[] dh = new byte[NoiseConstants.KEY_LEN];
-        if (!X25519.sharedSecret(ephemeralPrivate, remoteStatic, dh)) return false;
+        boolean agreed = X25519.sharedSecret(ephemeralPrivate, remoteStatic, dh);
         byte[][] ck = Hkdf.kdf(2, c, dh);
+        Arrays.fill(dh, (byte) 0);
+        if (!agreed) return false;
         c = ck[0];
         byte[] encryptedStatic = ChaChaPoly.seal(ck[1], 0, identity.publicKey(), h);
+        Arrays.fill(ck[1], (byte) 0);
         h = mixHash(h, encryptedStatic);
 
         ck = Hkdf.kdf(2, c, staticStatic);
         c = ck[0];
         byte[] encryptedTimestamp = ChaChaPoly.seal(ck[1], 0, timestamp, h);
+        Arrays.fill(ck[1], (byte) 0);
         h = mixHash(h, encryptedTimestamp);
 
         out.senderIndex = senderIndex;
@@ -134,17 +142,24 @@ public final class NoiseHandshake {
         c = Hkdf.kdf(1, c, in.ephemeral)[0];
 
         byte[] dh = new byte[NoiseConstants.KEY_LEN];
-        if (!X25519.sharedSecret(localEphemeral, in.ephemeral, dh)) return false;
-        c = Hkdf.kdf(1, c, dh)[0];
-        if (!X25519.sharedSecret(identity.privateKeyUnsafe(), in.ephemeral, dh)) return false;
-        c = Hkdf.kdf(1, c, dh)[0];
+        try {
+            if (!X25519.sharedSecret(localEphemeral, in.ephemeral, dh)) return false;
+            c = Hkdf.kdf(1, c, dh)[0];
+            if (!X25519.sharedSecret(identity.privateKeyUnsafe(), in.ephemeral, dh)) return false;
+            c = Hkdf.kdf(1, c, dh)[0];
+        } finally {
+            Arrays.fill(dh, (byte) 0);
+        }
 
         byte[][] ctk = Hkdf.kdf(3, c, presharedKey);
         c = ctk[0];
         h = mixHash(h, ctk[1]);
-        if (ChaChaPoly.open(ctk[2], 0, in.encryptedNothing, h) == null) return false;
+        boolean opened = ChaChaPoly.open(ctk[2], 0, in.encryptedNothing, h) != null;
+        Arrays.fill(ctk[2], (byte) 0);
+        if (!opened) return false;
         h = mixHash(h, in.encryptedNothing);
 
+        Arrays.fill(chainKey, (byte) 0);   // replaced by the final chaining key
         chainKey = c;
         hash = h;
         remoteIndex = in.senderIndex;
@@ -166,17 +181,23 @@ public final class NoiseHandshake {
         c = Hkdf.kdf(1, c, in.ephemeral)[0];
 
         byte[] dh = new byte[NoiseConstants.KEY_LEN];
-        if (!X25519.sharedSecret(identity.privateKeyUnsafe(), in.ephemeral, dh)) return null;
+        boolean agreed = X25519.sharedSecret(identity.privateKeyUnsafe(), in.ephemeral, dh);
         byte[][] ck = Hkdf.kdf(2, c, dh);
+        Arrays.fill(dh, (byte) 0);
+        if (!agreed) return null;
         c = ck[0];
         byte[] peerStatic = ChaChaPoly.open(ck[1], 0, in.encryptedStatic, h);
+        Arrays.fill(ck[1], (byte) 0);
         if (peerStatic == null) return null;
         h = mixHash(h, in.encryptedStatic);
 
-        if (!X25519.sharedSecret(identity.privateKeyUnsafe(), peerStatic, dh)) return null;
+        agreed = X25519.sharedSecret(identity.privateKeyUnsafe(), peerStatic, dh);
         ck = Hkdf.kdf(2, c, dh);
+        Arrays.fill(dh, (byte) 0);   // the static-static term
+        if (!agreed) return null;
         c = ck[0];
         byte[] timestamp = ChaChaPoly.open(ck[1], 0, in.encryptedTimestamp, h);
+        Arrays.fill(ck[1], (byte) 0);
         if (timestamp == null) return null;
         h = mixHash(h, in.encryptedTimestamp);
         return new ConsumedInitiation(peerStatic, timestamp, in.ephemeral.clone(), c, h, in.senderIndex);
@@ -211,15 +232,21 @@ public final class NoiseHandshake {
         h = mixHash(h, ephemeralPublic);
 
         byte[] dh = new byte[NoiseConstants.KEY_LEN];
-        if (!X25519.sharedSecret(ephemeralPrivate, remoteEphemeral, dh)) return false;
-        c = Hkdf.kdf(1, c, dh)[0];
-        if (!X25519.sharedSecret(ephemeralPrivate, remoteStatic, dh)) return false;
-        c = Hkdf.kdf(1, c, dh)[0];
+        try {
+            if (!X25519.sharedSecret(ephemeralPrivate, remoteEphemeral, dh)) return false;
+            c = Hkdf.kdf(1, c, dh)[0];
+            if (!X25519.sharedSecret(ephemeralPrivate, remoteStatic, dh)) return false;
+            c = Hkdf.kdf(1, c, dh)[0];
+        } finally {
+            Arrays.fill(dh, (byte) 0);
+            Arrays.fill(ephemeralPrivate, (byte) 0);   // not needed past the two DH
+        }
 
         byte[][] ctk = Hkdf.kdf(3, c, presharedKey);
         c = ctk[0];
         h = mixHash(h, ctk[1]);
         byte[] encryptedNothing = ChaChaPoly.seal(ctk[2], 0, EMPTY, h);
+        Arrays.fill(ctk[2], (byte) 0);
         h = mixHash(h, encryptedNothing);
 
         out.senderIndex = senderIndex;
