@@ -11,7 +11,7 @@ public final class Cli {
     static final int EXIT_FAILURE = 1;
 
     static final String USAGE = """
-            Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N]
+            Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N] [--metrics [ADDR:]PORT]
                    dataplane demo [--peer wireguard-go|ours]
                    dataplane bench [--quick] [--runs N]
                    dataplane --version | --help
@@ -24,6 +24,9 @@ public final class Cli {
                                thread, in batches, with offloads; N > 0: N crypto workers per direction
                                behind Disruptor rings, single packets (measured slower; docs/architecture.md)
               --no-offloads    plain packets on the TUN device (no IFF_VNET_HDR/TSO super-packets)
+              --metrics [ADDR:]PORT
+                               serve Prometheus metrics on http://ADDR:PORT/metrics (default ADDR
+                               127.0.0.1; names in docs/metrics.md)
               --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit
               --help           print this help and exit

@@ -38,6 +38,7 @@ final class DeviceCommand {
         TunDevice tun = TunDevice.create(name, o.mtu(), TunOptions.DEFAULT.withOffloads(batched && o.offloads()));
         WgDevice device = new WgDevice(name, dev.dataplane.device.PacketDevice.of(tun), Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
         UapiServer uapi;
+        dev.dataplane.metrics.MetricsServer metrics = null;
         try {
             device.config().set(e -> {
                 try {
@@ -51,6 +52,18 @@ final class DeviceCommand {
             device.close();
             throw e;
         }
+        if (o.metrics() != null) {
+            try {
+                metrics = dev.dataplane.metrics.MetricsServer.start(o.metrics(), device::metricsText);
+                device.logLine("metrics on http://" + o.metrics().getAddress().getHostAddress() + ":"
+                        + metrics.address().getPort() + "/metrics");
+            } catch (IOException e) {
+                err.println("dataplane: cannot serve metrics on " + o.metrics() + ": " + e.getMessage());
+                uapi.close();
+                device.close();
+                return Cli.EXIT_FAILURE;
+            }
+        }
         CountDownLatch stop = new CountDownLatch(1);
         device.onFatal(stop::countDown);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
@@ -63,6 +76,7 @@ final class DeviceCommand {
             Thread.currentThread().interrupt();
         }
         device.logLine("shutting down");
+        if (metrics != null) metrics.close();
         uapi.close();
         device.close();
         Throwable failure = device.failure();

@@ -121,6 +121,11 @@ final class ControlLoop {
         }
     }
 
+    /** Handshake messages waiting for this thread. */
+    int handshakeBacklog() {
+        return Math.max(0, pendingHandshakes.get());
+    }
+
     private boolean underLoad(int backlog) {
         long now = device.clock.nanos();
         if (device.forceUnderLoad || backlog >= UNDER_LOAD_BACKLOG) {

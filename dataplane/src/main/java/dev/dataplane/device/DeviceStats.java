@@ -7,6 +7,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /** Device-wide drop counters, one per reason. Counting is a single atomic add, no allocation. */
 public final class DeviceStats {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
+    private final java.util.concurrent.atomic.AtomicLong cookieReplies = new java.util.concurrent.atomic.AtomicLong();
+
+    void cookieReplySent() {
+        cookieReplies.incrementAndGet();
+    }
+
+    public long cookieRepliesSent() {
+        return cookieReplies.get();
+    }
 
     public void drop(DropReason reason) {
         drops.incrementAndGet(reason.ordinal());

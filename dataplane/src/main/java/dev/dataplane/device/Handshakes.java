@@ -77,6 +77,7 @@ final class Handshakes {
         peer.lastInitiationConsumedNanos = now;
         device.authenticatedFrom(peer, null, from, now);
         peer.rxBytes.addAndGet(msg.length);
+        peer.rxPackets.incrementAndGet();
 
         forgetIndex(previousIndex);
         int index = device.indices.newHandshakeIndex(peer);
@@ -90,6 +91,7 @@ final class Handshakes {
         // install before sending: the initiator may answer with data the moment the response lands
         install(peer, peer.handshake.deriveKeys(), now);
         device.sendHandshakeMessage(peer, response);
+        peer.responsesSent.incrementAndGet();
     }
 
     /** Drops the handshake state and its index (unless that index already names a keypair). */
@@ -131,6 +133,7 @@ final class Handshakes {
         peer.lastInitiationSentNanos = now;
         peer.retransmitAtNanos = now + device.limits.rekeyTimeoutNanos() + device.limits.jitter();
         device.sendHandshakeMessage(peer, msg);
+        peer.initiationsSent.incrementAndGet();
     }
 
     private void consumeResponse(byte[] msg, UdpEndpoint from) {
@@ -147,9 +150,10 @@ final class Handshakes {
         long now = device.clock.nanos();
         device.authenticatedFrom(peer, null, from, now);
         peer.rxBytes.addAndGet(msg.length);
+        peer.rxPackets.incrementAndGet();
         install(peer, peer.handshake.deriveKeys(), now);
         peer.handshakeInFlight = false;
-        peer.rekeyOnReceiveSent = false;
+        peer.rekeyOnReceiveAsked.set(false);
         // the initiator confirms the session at once: staged data, or else a keepalive
         if (!device.flushStaged(peer)) device.sendKeepalive(peer);
     }
@@ -178,6 +182,7 @@ final class Handshakes {
         w.putNonce(nonce);
         w.putEncryptedCookie(cookie);
         device.sendRaw(reply, to);
+        device.stats.cookieReplySent();
     }
 
     private void consumeCookieReply(byte[] msg) {

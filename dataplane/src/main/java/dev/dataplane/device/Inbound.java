@@ -52,6 +52,11 @@ final class Inbound {
         reader.start();
     }
 
+    /** Packets between the UDP reader and the TUN device (ring mode; the inline mode holds none between calls). */
+    long queueDepth() {
+        return ring == null ? 0 : ring.depth();
+    }
+
     void stop() {
         running = false;
         if (ring != null) ring.stop();
@@ -216,6 +221,7 @@ final class Inbound {
         long now = device.clock.nanos();
         device.authenticatedFrom(peer, kp, ev.source, now);
         peer.rxBytes.addAndGet(ev.len + HEADER + ChaChaPoly.TAG_LEN);
+        peer.rxPackets.incrementAndGet();
         if (ev.len == 0) return 0; // keepalive
         int ipLen = IpPacket.totalLength(ev.view, ev.base + HEADER, ev.len);
         if (ipLen <= 0) {

@@ -53,6 +53,11 @@ final class Outbound {
         reader.start();
     }
 
+    /** Packets between the TUN reader and the wire (ring mode; the inline mode holds none between calls). */
+    long queueDepth() {
+        return ring == null ? 0 : ring.depth();
+    }
+
     void stop() {
         running = false;
         if (ring != null) ring.stop();

@@ -63,6 +63,12 @@ final class PacketRing {
         disruptor.halt();
     }
 
+    /** Slots published and not yet released by the last stage. */
+    long depth() {
+        var rb = disruptor.getRingBuffer();
+        return rb.getBufferSize() - rb.remainingCapacity();
+    }
+
     long claim() {
         return disruptor.getRingBuffer().next();
     }

@@ -35,6 +35,10 @@ public final class Peer {
     final java.util.concurrent.atomic.AtomicInteger handshakesCompleted = new java.util.concurrent.atomic.AtomicInteger();
     final AtomicLong rxBytes = new AtomicLong();
     final AtomicLong txBytes = new AtomicLong();
+    final AtomicLong rxPackets = new AtomicLong();   // authenticated messages received, data and handshake
+    final AtomicLong txPackets = new AtomicLong();
+    final AtomicLong initiationsSent = new AtomicLong();
+    final AtomicLong responsesSent = new AtomicLong();
     volatile long lastHandshakeEpochNanos;
 
     // activity, written by the data path, read by the timers (0 = never)
@@ -45,6 +49,8 @@ public final class Peer {
     volatile long lastHandshakeNanos;
 
     final AtomicBoolean handshakeWanted = new AtomicBoolean();
+    /** Rekey-on-receive asked once per session: set by the UDP reader, cleared by the control thread. */
+    final AtomicBoolean rekeyOnReceiveAsked = new AtomicBoolean();
     volatile boolean sessionConfirmed;      // data arrived under our responder session; control flushes
     final ArrayBlockingQueue<byte[]> staged = new ArrayBlockingQueue<>(MAX_STAGED);
 
@@ -54,7 +60,6 @@ public final class Peer {
     long retransmitAtNanos;
     long lastInitiationSentNanos = Long.MIN_VALUE / 2;
     long lastInitiationConsumedNanos = Long.MIN_VALUE / 2;
-    boolean rekeyOnReceiveSent;
 
     Peer(byte[] publicKey, StaticIdentity identity, Clock clock) {
         this.publicKey = publicKey.clone();
@@ -97,6 +102,7 @@ public final class Peer {
      */
     void sent(int bytes, long now) {
         txBytes.addAndGet(bytes);
+        txPackets.incrementAndGet();
         lastAnySentNanos = now;
         if (keepaliveDueSinceNanos != 0) keepaliveDueSinceNanos = 0; // skip the store on the hot path
     }

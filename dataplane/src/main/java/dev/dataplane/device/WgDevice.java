@@ -129,6 +129,11 @@ public final class WgDevice implements AutoCloseable {
         return stats;
     }
 
+    /** The counters in Prometheus' text format (docs/metrics.md lists them); any thread. */
+    public String metricsText() {
+        return PrometheusText.render(this, peerList, outbound.queueDepth(), inbound.queueDepth());
+    }
+
     public DeviceConfig config() {
         return new DeviceConfig(this);
     }
@@ -208,9 +213,8 @@ public final class WgDevice implements AutoCloseable {
                 peer.sessionConfirmed = true;
                 control.wake();
             }
-            if (kp.initiator && kp == peer.current && !peer.rekeyOnReceiveSent
-                    && now - kp.createdNanos >= limits.rekeyOnReceiveNanos()) {
-                peer.rekeyOnReceiveSent = true;
+            if (kp.initiator && kp == peer.current && now - kp.createdNanos >= limits.rekeyOnReceiveNanos()
+                    && peer.rekeyOnReceiveAsked.compareAndSet(false, true)) {
                 wantHandshake(peer);
             }
         }

@@ -51,6 +51,9 @@ class DeviceProcessIT {
         assertEquals(2, run("--iface", "bad/name").status);
         assertEquals(2, run("--iface").status, "missing value");
         assertEquals(2, run("--iface", "x", "--mtu", "lots").status);
+        Result metrics = run("--iface", "x", "--metrics", "localhost:9586");
+        assertEquals(2, metrics.status);
+        assertTrue(metrics.out.contains("--metrics needs a numeric address"), metrics.out);
     }
 
     @Test

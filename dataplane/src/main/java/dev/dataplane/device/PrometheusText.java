@@ -1,0 +1,68 @@
+package dev.dataplane.device;
+
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * The device's counters in Prometheus' text exposition format (version 0.0.4). Reads only atomic and volatile
+ * fields, so it runs on the metrics server's thread without stopping the data path. Names: docs/metrics.md.
+ */
+final class PrometheusText {
+    private PrometheusText() {}
+
+    static String render(WgDevice d, List<Peer> peers, long txQueue, long rxQueue) {
+        StringBuilder out = new StringBuilder(1024 + 700 * peers.size());
+        String dev = "interface=\"" + d.name + "\"";
+        perPeer(out, d, peers, "dataplane_peer_receive_bytes_total", "counter",
+                "Bytes received from the peer: data and handshake messages, as wg show transfer counts them.", p -> p.rxBytes.get());
+        perPeer(out, d, peers, "dataplane_peer_transmit_bytes_total", "counter",
+                "Bytes sent to the peer.", p -> p.txBytes.get());
+        perPeer(out, d, peers, "dataplane_peer_receive_packets_total", "counter",
+                "Authenticated messages received from the peer.", p -> p.rxPackets.get());
+        perPeer(out, d, peers, "dataplane_peer_transmit_packets_total", "counter",
+                "Messages sent to the peer.", p -> p.txPackets.get());
+        perPeer(out, d, peers, "dataplane_peer_last_handshake_seconds", "gauge",
+                "Unix time of the last completed handshake; 0 if none.", p -> p.lastHandshakeEpochNanos / 1_000_000_000L);
+        perPeer(out, d, peers, "dataplane_peer_handshakes_completed_total", "counter",
+                "Handshakes completed with the peer, as initiator or responder.", p -> p.handshakesCompleted.get());
+        perPeer(out, d, peers, "dataplane_peer_handshake_initiations_sent_total", "counter",
+                "Handshake initiations sent to the peer, retransmissions included.", p -> p.initiationsSent.get());
+        perPeer(out, d, peers, "dataplane_peer_handshake_responses_sent_total", "counter",
+                "Handshake responses sent to the peer (initiations received and accepted).", p -> p.responsesSent.get());
+
+        header(out, "dataplane_drops_total", "counter", "Packets dropped, by reason; every drop is counted once.");
+        for (DropReason r : DropReason.values()) {
+            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
+                    .append("\"} ").append(d.stats.drops(r)).append('\n');
+        }
+        gauge(out, dev, "dataplane_cookie_replies_sent_total", "counter", "Cookie replies sent (under load).", d.stats.cookieRepliesSent());
+        gauge(out, dev, "dataplane_peers", "gauge", "Configured peers.", peers.size());
+        gauge(out, dev, "dataplane_handshake_queue_depth", "gauge", "Handshake messages waiting for the control thread.",
+                d.control.handshakeBacklog());
+        header(out, "dataplane_pipeline_queue_depth", "gauge",
+                "Packets inside a pipeline ring (the --workers N mode; always 0 inline).");
+        out.append("dataplane_pipeline_queue_depth{").append(dev).append(",direction=\"outbound\"} ").append(txQueue).append('\n');
+        out.append("dataplane_pipeline_queue_depth{").append(dev).append(",direction=\"inbound\"} ").append(rxQueue).append('\n');
+        return out.toString();
+    }
+
+    private static void perPeer(StringBuilder out, WgDevice d, List<Peer> peers, String name, String type, String help,
+                                ToLongFunction<Peer> value) {
+        header(out, name, type, help);
+        for (Peer p : peers) {
+            out.append(name).append("{interface=\"").append(d.name).append("\",public_key=\"")
+                    .append(java.util.Base64.getEncoder().encodeToString(p.publicKey)).append("\"} ")
+                    .append(value.applyAsLong(p)).append('\n');
+        }
+    }
+
+    private static void gauge(StringBuilder out, String dev, String name, String type, String help, long value) {
+        header(out, name, type, help);
+        out.append(name).append('{').append(dev).append("} ").append(value).append('\n');
+    }
+
+    private static void header(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+}
