@@ -82,6 +82,10 @@ public final class UapiProtocol {
                 lines.add(new String[] {line.substring(0, eq), line.substring(eq + 1)});
             }
         }
+        if (line == null && parseError == null) {
+            // the client went away before the blank line that ends a set: an incomplete request is not applied
+            parseError = new UapiException(UapiException.EPROTO, "set request ended before its blank line; nothing applied");
+        }
         if (parseError != null) {
             log.accept("UAPI: " + parseError.getMessage());
             return parseError.errno;

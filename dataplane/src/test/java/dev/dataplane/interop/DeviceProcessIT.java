@@ -152,6 +152,28 @@ class DeviceProcessIT {
     }
 
     @Test
+    void aHangingUapiClientBlocksNobodyAndItsHalfRequestIsNotApplied() throws Exception {
+        Path logs = Files.createTempDirectory("dp-hang");
+        try (Netns ns = Netns.create("hang")) {
+            String iface = WireGuardGo.uniqueIface("dph");
+            Path sock = Path.of("/var/run/wireguard", iface + ".sock");
+            Tunnel.startDevice(ns, iface, Impl.OURS, logs);
+            assertEquals("errno=0\n\n", uapi(sock, "set=1\nlisten_port=51998\n\n"));
+            String before = uapi(sock, "get=1\n\n");
+            // a client starts a set and then hangs, holding its connection open
+            try (SocketChannel hung = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                hung.write(java.nio.ByteBuffer.wrap(("set=1\nlisten_port=51997\nreplace_peers=true\npublic_key=" + PUB_1 + "\n")
+                        .getBytes(StandardCharsets.UTF_8)));
+                Thread.sleep(300);
+                assertEquals(before, uapi(sock, "get=1\n\n"), "others are served while it hangs; nothing applied yet");
+                assertTrue(ns.exec("wg", "show", iface).contains("listening port: 51998"), "wg(8) too");
+            }
+            Thread.sleep(300);
+            assertEquals(before, uapi(sock, "get=1\n\n"), "a set cut off before its blank line is never applied");
+        }
+    }
+
+    @Test
     void wgQuickBringsOursUpAndDown() throws Exception {
         try (Netns ns = Netns.create("wgq")) {
             String iface = WireGuardGo.uniqueIface("dpq");
