@@ -75,6 +75,7 @@ final class Handshakes {
             return;
         }
         peer.lastInitiationConsumedNanos = now;
+        peer.initiationsReceived.incrementAndGet();
         device.authenticatedFrom(peer, null, from, now);
         peer.rxBytes.addAndGet(msg.length);
         peer.rxPackets.incrementAndGet();
@@ -147,6 +148,7 @@ final class Handshakes {
             device.stats.drop(DropReason.HANDSHAKE_INVALID);
             return;
         }
+        peer.responsesReceived.incrementAndGet();
         long now = device.clock.nanos();
         device.authenticatedFrom(peer, null, from, now);
         peer.rxBytes.addAndGet(msg.length);

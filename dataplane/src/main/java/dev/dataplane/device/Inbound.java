@@ -151,6 +151,10 @@ final class Inbound {
     }
 
     private void classify(PacketEvent ev) {
+        if (ev.len >= slotSize) {   // filled its slot: the datagram was probably cut short by the receive
+            drop(ev, DropReason.OVERSIZE);
+            return;
+        }
         int type = WireGuardMessages.type(ev.view, ev.base, ev.len);
         if (type == MessageType.TRANSPORT) {
             int index = ev.view.getInt(ev.base + WireGuardMessages.TRANSPORT_RECEIVER, ByteOrder.LITTLE_ENDIAN);

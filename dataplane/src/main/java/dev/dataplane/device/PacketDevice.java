@@ -18,6 +18,11 @@ public interface PacketDevice extends AutoCloseable {
     @Override
     void close();
 
+    /** Packets the device had to drop because they were larger than the engine's buffers. */
+    default long oversizeDrops() {
+        return 0;
+    }
+
     /** Writes slots [0, count) of {@code batch}; this default writes one at a time. */
     default void writeBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
         for (int i = 0; i < batch.count(); i++) write(batch.buffer(), batch.offset(i), batch.length(i));
@@ -62,6 +67,11 @@ public interface PacketDevice extends AutoCloseable {
             @Override
             public void writeBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
                 tun.writeBatch(batch);
+            }
+
+            @Override
+            public long oversizeDrops() {
+                return tun.oversizeDrops();
             }
 
             @Override

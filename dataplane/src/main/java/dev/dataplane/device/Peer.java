@@ -39,6 +39,8 @@ public final class Peer {
     final AtomicLong txPackets = new AtomicLong();
     final AtomicLong initiationsSent = new AtomicLong();
     final AtomicLong responsesSent = new AtomicLong();
+    final AtomicLong initiationsReceived = new AtomicLong();   // accepted ones
+    final AtomicLong responsesReceived = new AtomicLong();
     volatile long lastHandshakeEpochNanos;
 
     // activity, written by the data path, read by the timers (0 = never)

@@ -28,12 +28,16 @@ final class PrometheusText {
         perPeer(out, d, peers, "dataplane_peer_handshake_initiations_sent_total", "counter",
                 "Handshake initiations sent to the peer, retransmissions included.", p -> p.initiationsSent.get());
         perPeer(out, d, peers, "dataplane_peer_handshake_responses_sent_total", "counter",
-                "Handshake responses sent to the peer (initiations received and accepted).", p -> p.responsesSent.get());
+                "Handshake responses sent to the peer.", p -> p.responsesSent.get());
+        perPeer(out, d, peers, "dataplane_peer_handshake_initiations_received_total", "counter",
+                "Handshake initiations from the peer that authenticated and were accepted.", p -> p.initiationsReceived.get());
+        perPeer(out, d, peers, "dataplane_peer_handshake_responses_received_total", "counter",
+                "Handshake responses from the peer that authenticated and completed our initiation.", p -> p.responsesReceived.get());
 
         header(out, "dataplane_drops_total", "counter", "Packets dropped, by reason; every drop is counted once.");
         for (DropReason r : DropReason.values()) {
             out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
-                    .append("\"} ").append(d.stats.drops(r)).append('\n');
+                    .append("\"} ").append(d.drops(r)).append('\n');
         }
         gauge(out, dev, "dataplane_cookie_replies_sent_total", "counter", "Cookie replies sent (under load).", d.stats.cookieRepliesSent());
         gauge(out, dev, "dataplane_peers", "gauge", "Configured peers.", peers.size());

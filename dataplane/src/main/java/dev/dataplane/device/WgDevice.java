@@ -129,6 +129,11 @@ public final class WgDevice implements AutoCloseable {
         return stats;
     }
 
+    /** Drops for {@code reason}, including those the TUN device made before a packet reached the engine. */
+    public long drops(DropReason reason) {
+        return stats.drops(reason) + (reason == DropReason.OVERSIZE ? tun.oversizeDrops() : 0);
+    }
+
     /** The counters in Prometheus' text format (docs/metrics.md lists them); any thread. */
     public String metricsText() {
         return PrometheusText.render(this, peerList, outbound.queueDepth(), inbound.queueDepth());

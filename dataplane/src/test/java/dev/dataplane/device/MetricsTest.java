@@ -44,6 +44,7 @@ class MetricsTest {
             assertTrue(value(text, "dataplane_peer_transmit_packets_total" + peer) >= 2, text);
             assertEquals(1, value(text, "dataplane_peer_handshakes_completed_total" + peer));
             assertEquals(1, value(text, "dataplane_peer_handshake_initiations_sent_total" + peer));
+            assertEquals(1, value(text, "dataplane_peer_handshake_responses_received_total" + peer));
             assertTrue(value(text, "dataplane_peer_last_handshake_seconds" + peer) > 1_600_000_000L);
             assertEquals(1, value(text, "dataplane_drops_total{interface=\"a\",reason=\"no_route\"} "));
             for (DropReason reason : DropReason.values()) {

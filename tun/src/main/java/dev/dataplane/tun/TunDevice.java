@@ -28,6 +28,7 @@ public final class TunDevice implements AutoCloseable {
 
     private final String name;
     private final int mtu;
+    private volatile long oversizeDrops;   // one writer: the reading thread
     private final NativeFd fd;
     private final boolean vnetHdr;
     private final int offloadFlags;
@@ -102,6 +103,11 @@ public final class TunDevice implements AutoCloseable {
 
     public int mtu() {
         return mtu;
+    }
+
+    /** Packets split from a super-packet that were larger than the batch's slots, dropped (reader thread writes). */
+    public long oversizeDrops() {
+        return oversizeDrops;
     }
 
     /** True if the kernel passes super-packets (TSO) to this device, which reads split. */
@@ -192,7 +198,10 @@ public final class TunDevice implements AutoCloseable {
                 int len = batch == null
                         ? splitter.next(single, singleOff, singleRoom)
                         : splitter.next(batch.view(), batch.slotOffset(n) + batch.headroom(), batch.maxPacket());
-                if (len < 0) continue; // did not fit its slot: dropped
+                if (len < 0) {           // did not fit its slot: dropped, and counted for the device's metrics
+                    oversizeDrops++;
+                    continue;
+                }
                 if (batch == null) return len;
                 batch.filled(n++, len);
             } else if (frameIndex + 1 < framesRead) {
