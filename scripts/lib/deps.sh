@@ -8,6 +8,7 @@ install_test_deps() {
     command -v ip >/dev/null || need+=(iproute2)
     command -v mvn >/dev/null || need+=(maven)
     command -v nc >/dev/null || need+=(netcat-openbsd)
+    command -v iptables >/dev/null || need+=(iptables)     # NAT rebinding behind MASQUERADE (FaultsIT)
     [ -x /usr/sbin/capsh ] || need+=(libcap2-bin)          # the no-CAP_NET_ADMIN test runs a JVM under capsh
     if [ ${#need[@]} -gt 0 ]; then
         echo "installing: ${need[*]}" >&2

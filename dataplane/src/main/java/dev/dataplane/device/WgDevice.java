@@ -344,6 +344,7 @@ public final class WgDevice implements AutoCloseable {
             p.handshake.setIdentity(id);
             for (Keypair kp : p.clearKeypairs()) retire(kp);
         }
+        if (old != null) old.destroy();   // nothing refers to it any more: handshakes run on this thread
     }
 
     byte[] privateKey() {

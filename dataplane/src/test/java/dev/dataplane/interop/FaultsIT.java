@@ -91,6 +91,41 @@ class FaultsIT {
     }
 
     @Test
+    void aNatRebindingBehindIptablesMasqueradeIsFollowed() throws Exception {
+        Path logs = Files.createTempDirectory("dp-nat");
+        Netns a = Netns.create("nta"), m = Netns.create("ntm"), b = Netns.create("ntb");
+        String ifA = WireGuardGo.uniqueIface("dna"), ifB = WireGuardGo.uniqueIface("dnb");
+        try {
+            Netns.link(a, "veth0", "198.18.5.1/24", m, "veth0", "198.18.5.2/24");
+            Netns.link(m, "veth1", "198.18.6.2/24", b, "veth0", "198.18.6.1/24");
+            a.exec("ip", "route", "add", "default", "via", "198.18.5.2");
+            m.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            m.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.promote_secondaries=1");   // the new address outlives the old
+            m.exec("iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "veth1", "-j", "MASQUERADE");
+            String privA = Path3.key(), privB = Path3.key();
+            Tunnel.startDevice(a, ifA, Path3.ours(), logs);
+            Tunnel.startDevice(b, ifB, Path3.ours(), logs);
+            // B does not know where A is: it learns it from A's packets, after translation
+            Path3.configure(logs, a, ifA, privA, Path3.pub(privB), "198.18.6.1:" + Tunnel.PORT, "10.80.0.1", "10.80.0.2");
+            Path3.configure(logs, b, ifB, privB, Path3.pub(privA), null, "10.80.0.2", "10.80.0.1");
+            assertTrue(Measure.firstContactMs(a, "10.80.0.2", 15_000) >= 0, "through the NAT");
+            assertTrue(b.exec("wg", "show", ifB, "endpoints").contains("198.18.6.2:"), "B sees A as the NAT's address");
+
+            // the NAT loses its mapping and makes a new one from another address: removing the masquerading
+            // address flushes its connections, the next packet leaves from the new primary address
+            m.exec("ip", "addr", "add", "198.18.6.3/24", "dev", "veth1");
+            m.exec("ip", "addr", "del", "198.18.6.2/24", "dev", "veth1");
+            assertEquals(0, a.status("ping", "-c", "3", "-W", "2", "10.80.0.2"), "traffic flows after the rebinding");
+            String ep = b.exec("wg", "show", ifB, "endpoints");
+            assertTrue(ep.contains("198.18.6.3:"), "B follows A to its new mapping: " + ep);
+            assertEquals(0, b.status("ping", "-c", "2", "-W", "2", "10.80.0.1"), "and can start traffic itself");
+        } finally {
+            for (Netns n : List.of(a, m, b)) n.close();
+            for (String iface : List.of(ifA, ifB)) Files.deleteIfExists(Path.of("/var/run/wireguard", iface + ".sock"));
+        }
+    }
+
+    @Test
     void aRestartedPeerIsReachedAgain() throws Exception {
         try (Path3 p = Path3.up()) {
             assertTrue(Measure.firstContactMs(p.a, INNER_B, 15_000) >= 0);
@@ -154,7 +189,7 @@ class FaultsIT {
             }
         }
 
-        private static Tunnel.Launch ours(String... args) {
+        static Tunnel.Launch ours(String... args) {
             List<String> device = new java.util.ArrayList<>(List.of("--workers", "0"));
             device.addAll(List.of(args));
             return new Tunnel.Launch(Impl.OURS, null, List.of(), List.of(), device);
@@ -173,20 +208,28 @@ class FaultsIT {
 
         private void configure(Netns ns, String iface, String priv, String peerPub, String endpoint, String inner, String peerInner)
                 throws IOException {
-            Path key = Files.createTempFile(logs, "key", ".key", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            configure(logs, ns, iface, priv, peerPub, endpoint, inner, peerInner);
+        }
+
+        /** `wg set` and `ip` as an operator would; {@code endpoint} null leaves the peer to be learned. */
+        static void configure(Path dir, Netns ns, String iface, String priv, String peerPub, String endpoint, String inner,
+                              String peerInner) throws IOException {
+            Path key = Files.createTempFile(dir, "key", ".key", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(key, priv + "\n");
-            ns.exec("wg", "set", iface, "listen-port", String.valueOf(Tunnel.PORT), "private-key", key.toString(),
-                    "peer", peerPub, "endpoint", endpoint, "allowed-ips", peerInner + "/32");
+            List<String> cmd = new java.util.ArrayList<>(List.of("wg", "set", iface, "listen-port", String.valueOf(Tunnel.PORT),
+                    "private-key", key.toString(), "peer", peerPub, "allowed-ips", peerInner + "/32"));
+            if (endpoint != null) cmd.addAll(List.of("endpoint", endpoint));
+            ns.exec(cmd.toArray(String[]::new));
             Files.delete(key);
             ns.exec("ip", "addr", "add", inner + "/24", "dev", iface);
             ns.exec("ip", "link", "set", iface, "up");
         }
 
-        private static String key() {
+        static String key() {
             return Base64.getEncoder().encodeToString(X25519.generatePrivateKey());
         }
 
-        private static String pub(String priv) {
+        static String pub(String priv) {
             return Base64.getEncoder().encodeToString(X25519.publicKey(Base64.getDecoder().decode(priv)));
         }
 

@@ -23,6 +23,11 @@ public final class StaticIdentity {
         this.cookieKey = Blake2s.hash(NoiseConstants.LABEL_COOKIE, publicKey);
     }
 
+    /** Zeroes the private key once this identity is replaced (the control thread is its only user). */
+    public void destroy() {
+        java.util.Arrays.fill(privateKey, (byte) 0);
+    }
+
     public byte[] privateKey() {
         return privateKey.clone();
     }
