@@ -24,6 +24,8 @@ public final class Cli {
                                thread, in batches, with offloads; N > 0: N crypto workers per direction
                                behind Disruptor rings, single packets (measured slower; docs/architecture.md)
               --no-offloads    plain packets on the TUN device (no IFF_VNET_HDR/TSO super-packets)
+              --io-uring       TUN batches through an io_uring instead of one read/write per packet
+                               (measured: docs/benchmarks.md)
               --metrics [ADDR:]PORT
                                serve Prometheus metrics on http://ADDR:PORT/metrics (default ADDR
                                127.0.0.1; names in docs/metrics.md)

@@ -35,7 +35,8 @@ final class DeviceCommand {
         // the batched run-to-completion mode reads and writes in batches, so it gains from TUN offloads
         // (TSO super-packets split on read, TCP runs coalesced on write); the ring mode moves single packets
         boolean batched = o.workers() == 0;
-        TunDevice tun = TunDevice.create(name, o.mtu(), TunOptions.DEFAULT.withOffloads(batched && o.offloads()));
+        TunDevice tun = TunDevice.create(name, o.mtu(),
+                TunOptions.DEFAULT.withOffloads(batched && o.offloads()).withIoUring(batched && o.ioUring()));
         WgDevice device = new WgDevice(name, dev.dataplane.device.PacketDevice.of(tun), Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
         UapiServer uapi;
         dev.dataplane.metrics.MetricsServer metrics = null;
@@ -69,7 +70,8 @@ final class DeviceCommand {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         device.start();
-        device.logLine("up: TUN " + name + " (mtu " + o.mtu() + "), UAPI " + uapi.path() + ", " + o.workers() + " worker(s)");
+        device.logLine("up: TUN " + name + " (mtu " + o.mtu() + (tun.usesIoUring() ? ", io_uring" : "") + "), UAPI " + uapi.path() + ", "
+                + o.workers() + " worker(s)");
         try {
             stop.await();
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Parsed command-line flags. Parsing never exits the JVM: errors come back as {@link UsageException}. */
 record Options(String command, String iface, String mode, int mtu, int workers, boolean foreground,
-               boolean offloads, String peer, java.net.InetSocketAddress metrics, List<String> rest) {
+               boolean offloads, boolean ioUring, String peer, java.net.InetSocketAddress metrics, List<String> rest) {
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -22,6 +22,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
         boolean foreground = true;
         boolean offloads = true;
+        boolean ioUring = false;
         java.net.InetSocketAddress metrics = null;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -38,6 +39,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 case "--peer" -> peer = value(args, ++i, a);
                 case "-f", "--foreground" -> foreground = true;
                 case "--no-offloads" -> offloads = false;
+                case "--io-uring" -> ioUring = true;
                 case "--metrics" -> {
                     try {
                         metrics = dev.dataplane.metrics.MetricsServer.parse(value(args, ++i, a));
@@ -62,7 +64,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (!peer.equals("wireguard-go") && !peer.equals("ours")) {
             throw new UsageException("--peer must be wireguard-go or ours");
         }
-        return new Options(command, iface, mode, mtu, workers, foreground, offloads, peer, metrics, List.copyOf(rest));
+        return new Options(command, iface, mode, mtu, workers, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest));
     }
 
     /** Linux interface names: 1..15 bytes, no '/', no whitespace, not "." or "..". */

@@ -25,6 +25,7 @@ public final class Tunnel implements AutoCloseable {
      * prefix such as {@code taskset -c 0}) or a wireguard-go binary (Debian's on PATH, or any other build).
      */
     public record Launch(Impl impl, String binary, List<String> prefix, List<String> jvmFlags, List<String> deviceArgs) {
+        /** For ours, {@code binary} may name another build's dataplane.jar (null: this build's). */
         public Launch {
             prefix = List.copyOf(prefix);
             jvmFlags = List.copyOf(jvmFlags);
@@ -137,7 +138,7 @@ public final class Tunnel implements AutoCloseable {
             cmd.add(OurProcess.java());
             cmd.addAll(OurProcess.JVM_FLAGS);
             cmd.addAll(launch.jvmFlags());
-            cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface));
+            cmd.addAll(List.of("-jar", launch.binary() != null ? launch.binary() : OurProcess.jar().toString(), "--iface", iface));
             cmd.addAll(launch.deviceArgs());
         }
         Process p = ns.start(env, log, cmd.toArray(String[]::new));

@@ -77,8 +77,7 @@ final class Handshakes {
         peer.lastInitiationConsumedNanos = now;
         peer.initiationsReceived.incrementAndGet();
         device.authenticatedFrom(peer, null, from, now);
-        peer.rxBytes.addAndGet(msg.length);
-        peer.rxPackets.incrementAndGet();
+        peer.rx.control(msg.length);
 
         forgetIndex(previousIndex);
         int index = device.indices.newHandshakeIndex(peer);
@@ -151,8 +150,7 @@ final class Handshakes {
         peer.responsesReceived.incrementAndGet();
         long now = device.clock.nanos();
         device.authenticatedFrom(peer, null, from, now);
-        peer.rxBytes.addAndGet(msg.length);
-        peer.rxPackets.incrementAndGet();
+        peer.rx.control(msg.length);
         install(peer, peer.handshake.deriveKeys(), now);
         peer.handshakeInFlight = false;
         peer.rekeyOnReceiveAsked.set(false);

@@ -67,7 +67,9 @@ final class Inbound {
      * datagram classify, open, check and deliver, in arrival order.
      */
     private void inlineLoop() {
-        PacketBatch batch = new PacketBatch(Outbound.BATCH, slotSize, 0);
+        int slot = slotSize;
+        long oversize = device.drops(DropReason.OVERSIZE);
+        PacketBatch batch = new PacketBatch(Outbound.BATCH, slot, 0);
         PacketEvent ev = new PacketEvent(batch.buffer(), batch.view());
         ChaChaPoly aead = new ChaChaPoly();
         while (running) {
@@ -87,7 +89,7 @@ final class Inbound {
             for (int i = 0; i < n; i++) {
                 ev.at(batch.offset(i), batch.length(i));
                 ev.source = batch.endpoint(i);
-                classify(ev);
+                classify(ev, slot);
                 if (ev.status == PacketEvent.OK) open(aead, ev);
                 int ipLen = ev.status == PacketEvent.OK ? accept(ev) : -1;
                 if (ipLen <= 0) continue;
@@ -105,6 +107,14 @@ final class Inbound {
                     for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
                 }
             }
+            long now = device.drops(DropReason.OVERSIZE);
+            if (now != oversize && slot < WgDevice.MAX_SLOT) {
+                // a datagram did not fit (the peer's MTU is larger): bigger buffers for the next ones
+                slot = WgDevice.grownSlot(slot);
+                batch = new PacketBatch(Outbound.BATCH, slot, 0);
+                ev = new PacketEvent(batch.buffer(), batch.view());
+            }
+            oversize = now;
         }
     }
 
@@ -126,7 +136,7 @@ final class Inbound {
             ev.reset();
             try {
                 ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
-                classify(ev);
+                classify(ev, slotSize);
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 receiveFailed(socket, e);
@@ -150,8 +160,8 @@ final class Inbound {
         }
     }
 
-    private void classify(PacketEvent ev) {
-        if (ev.len >= slotSize) {   // filled its slot: the datagram was probably cut short by the receive
+    private void classify(PacketEvent ev, int slot) {
+        if (ev.len >= slot) {   // filled its slot: the datagram was probably cut short by the receive
             drop(ev, DropReason.OVERSIZE);
             return;
         }
@@ -224,8 +234,7 @@ final class Inbound {
         }
         long now = device.clock.nanos();
         device.authenticatedFrom(peer, kp, ev.source, now);
-        peer.rxBytes.addAndGet(ev.len + HEADER + ChaChaPoly.TAG_LEN);
-        peer.rxPackets.incrementAndGet();
+        peer.rx.data(ev.len + HEADER + ChaChaPoly.TAG_LEN);
         if (ev.len == 0) return 0; // keepalive
         int ipLen = IpPacket.totalLength(ev.view, ev.base + HEADER, ev.len);
         if (ipLen <= 0) {

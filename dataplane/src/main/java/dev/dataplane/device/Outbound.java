@@ -69,7 +69,9 @@ final class Outbound {
      * GSO where the kernel has it). Fewest hand-offs and syscalls; best on a machine with few cores.
      */
     private void inlineLoop(PacketDevice tun) {
-        PacketBatch batch = new PacketBatch(BATCH, slotSize, HEADER);
+        int slot = slotSize;
+        long oversize = device.drops(DropReason.OVERSIZE);
+        PacketBatch batch = new PacketBatch(BATCH, slot, HEADER);
         PacketEvent ev = new PacketEvent(batch.buffer(), batch.view());
         Peer[] peers = new Peer[BATCH];
         ChaChaPoly aead = new ChaChaPoly();
@@ -85,7 +87,7 @@ final class Outbound {
             int out = 0;
             for (int i = 0; i < n; i++) {
                 ev.at(batch.offset(i) - HEADER, batch.length(i));
-                route(ev);
+                route(ev, slot);
                 if (ev.status != PacketEvent.OK) continue;
                 int len = seal(aead, ev, mtu);
                 if (len < 0) {
@@ -99,6 +101,15 @@ final class Outbound {
             }
             batch.count(out);
             if (out > 0) transmit(batch, peers);
+            long now = device.drops(DropReason.OVERSIZE);
+            if (now != oversize && slot < WgDevice.MAX_SLOT) {
+                // a packet did not fit (the MTU was raised): bigger buffers, so the next ones are carried
+                slot = WgDevice.grownSlot(slot);
+                batch = new PacketBatch(BATCH, slot, HEADER);
+                ev = new PacketEvent(batch.buffer(), batch.view());
+                device.logLine("packet buffers grown to " + slot + " bytes after an oversize packet");
+            }
+            oversize = now;
         }
     }
 
@@ -131,7 +142,7 @@ final class Outbound {
             ev.reset();
             try {
                 ev.len = tun.read(ev.buf, HEADER, slotSize - HEADER);   // not the MTU: it may have been raised
-                route(ev);
+                route(ev, slotSize);
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 if (running) device.fatal("TUN read failed: " + e.getMessage());
@@ -146,8 +157,8 @@ final class Outbound {
     }
 
     /** Picks the peer and its session; packets without one are staged and a handshake is asked for. */
-    private void route(PacketEvent ev) {
-        if (HEADER + paddedLength(ev.len, mtu) + ChaChaPoly.TAG_LEN > slotSize) {
+    private void route(PacketEvent ev, int slot) {
+        if (HEADER + paddedLength(ev.len, mtu) + ChaChaPoly.TAG_LEN > slot) {
             drop(ev, DropReason.OVERSIZE);   // sealed, it would not fit its slot
             return;
         }

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Peer {
     /** Like wireguard-go's MaxStagedPackets: what we hold while a handshake is pending. */
     static final int MAX_STAGED = 128;
+    /**
+     * Activity times are stored at most once a millisecond: the timers need nothing finer, and a store per
+     * packet would pull this object's cache line between the two data threads on every packet.
+     */
+    static final long ACTIVITY_RESOLUTION_NANOS = 1_000_000;
 
     final byte[] publicKey;
     final String name;
@@ -33,10 +38,9 @@ public final class Peer {
     volatile Keypair next;
 
     final java.util.concurrent.atomic.AtomicInteger handshakesCompleted = new java.util.concurrent.atomic.AtomicInteger();
-    final AtomicLong rxBytes = new AtomicLong();
-    final AtomicLong txBytes = new AtomicLong();
-    final AtomicLong rxPackets = new AtomicLong();   // authenticated messages received, data and handshake
-    final AtomicLong txPackets = new AtomicLong();
+    /** Authenticated messages received (data and handshake) and messages sent, by writer thread. */
+    final DirectionCounters rx = new DirectionCounters();
+    final DirectionCounters tx = new DirectionCounters();
     final AtomicLong initiationsSent = new AtomicLong();
     final AtomicLong responsesSent = new AtomicLong();
     final AtomicLong initiationsReceived = new AtomicLong();   // accepted ones
@@ -83,11 +87,11 @@ public final class Peer {
     }
 
     public long rxBytes() {
-        return rxBytes.get();
+        return rx.bytes();
     }
 
     public long txBytes() {
-        return txBytes.get();
+        return tx.bytes();
     }
 
     public long lastHandshakeEpochNanos() {
@@ -99,13 +103,23 @@ public final class Peer {
     }
 
     /**
-     * Book-keeping for every message sent to this peer, data or handshake: transfer counter, the time the
-     * timers read, and "nothing owed": a passive keepalive is only due when nothing has gone out since.
+     * Book-keeping for every data message the outbound data thread sent to this peer: transfer counters, the
+     * time the timers read, and "nothing owed": a passive keepalive is only due when nothing has gone out since.
      */
     void sent(int bytes, long now) {
-        txBytes.addAndGet(bytes);
-        txPackets.incrementAndGet();
-        lastAnySentNanos = now;
+        tx.data(bytes);
+        sentAt(now);
+    }
+
+    /** The same for a message the control thread sent (handshake, keepalive, staged data). */
+    void sentFromControl(int bytes, long now) {
+        tx.control(bytes);
+        sentAt(now);
+    }
+
+    private void sentAt(long now) {
+        long last = lastAnySentNanos;
+        if (now - last >= ACTIVITY_RESOLUTION_NANOS || last == 0) lastAnySentNanos = now;
         if (keepaliveDueSinceNanos != 0) keepaliveDueSinceNanos = 0; // skip the store on the hot path
     }
 

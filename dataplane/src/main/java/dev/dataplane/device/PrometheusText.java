@@ -14,13 +14,13 @@ final class PrometheusText {
         StringBuilder out = new StringBuilder(1024 + 700 * peers.size());
         String dev = "interface=\"" + d.name + "\"";
         perPeer(out, d, peers, "dataplane_peer_receive_bytes_total", "counter",
-                "Bytes received from the peer: data and handshake messages, as wg show transfer counts them.", p -> p.rxBytes.get());
+                "Bytes received from the peer: data and handshake messages, as wg show transfer counts them.", p -> p.rx.bytes());
         perPeer(out, d, peers, "dataplane_peer_transmit_bytes_total", "counter",
-                "Bytes sent to the peer.", p -> p.txBytes.get());
+                "Bytes sent to the peer.", p -> p.tx.bytes());
         perPeer(out, d, peers, "dataplane_peer_receive_packets_total", "counter",
-                "Authenticated messages received from the peer.", p -> p.rxPackets.get());
+                "Authenticated messages received from the peer.", p -> p.rx.packets());
         perPeer(out, d, peers, "dataplane_peer_transmit_packets_total", "counter",
-                "Messages sent to the peer.", p -> p.txPackets.get());
+                "Messages sent to the peer.", p -> p.tx.packets());
         perPeer(out, d, peers, "dataplane_peer_last_handshake_seconds", "gauge",
                 "Unix time of the last completed handshake; 0 if none.", p -> p.lastHandshakeEpochNanos / 1_000_000_000L);
         perPeer(out, d, peers, "dataplane_peer_handshakes_completed_total", "counter",

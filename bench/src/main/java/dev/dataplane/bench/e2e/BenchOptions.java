@@ -29,7 +29,8 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
                              given against every such row too
               --ours 'NAME=ARGS'
                              one more row of ours: ARGS are device flags (--workers 4), JVM flags
-                             (one dash: -XX:ActiveProcessorCount=8, -D..., -agentpath:...) and taskset:CPUS to pin both devices
+                             (one dash: -XX:ActiveProcessorCount=8, -D..., -agentpath:...), taskset:CPUS to pin both
+                             devices, jar:PATH to run another build's dataplane.jar (A/B in one run)
             """;
 
     static final class UsageException extends Exception {
@@ -71,14 +72,19 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
     private static WireGuardPath ours(String spec) throws UsageException {
         String[] nv = nameValue(spec, "--ours");
         List<String> prefix = new ArrayList<>(), jvm = new ArrayList<>(), device = new ArrayList<>();
+        String jar = null;
         for (String token : nv[1].strip().split("\\s+")) {
             if (token.isEmpty()) continue;
-            if (token.startsWith("taskset:")) prefix.addAll(List.of("taskset", "-c", token.substring("taskset:".length())));
+            if (token.startsWith("jar:")) {
+                Path p = Path.of(token.substring("jar:".length()));
+                if (!Files.isRegularFile(p)) throw new UsageException("--ours " + nv[0] + ": no such jar: " + p);
+                jar = p.toAbsolutePath().toString();
+            } else if (token.startsWith("taskset:")) prefix.addAll(List.of("taskset", "-c", token.substring("taskset:".length())));
             else if (token.startsWith("-") && !token.startsWith("--")) jvm.add(token);  // -X..., -D..., -agentpath:...
             else device.add(token);
         }
         jvm.addFirst(WireGuardPath.OUR_GC);
-        return WireGuardPath.of(nv[0], new Tunnel.Launch(Tunnel.Impl.OURS, null, prefix, jvm, device));
+        return WireGuardPath.of(nv[0], new Tunnel.Launch(Tunnel.Impl.OURS, jar, prefix, jvm, device));
     }
 
     /** "NAME=VALUE" with a short name usable as a table row and a namespace tag. */
