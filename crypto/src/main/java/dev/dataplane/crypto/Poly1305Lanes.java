@@ -54,15 +54,10 @@ final class Poly1305Lanes {
         l[12] = (h1 >>> 14) & M26;
         l[16] = (h1 >>> 40) | (h2 << 24);
         absorb(m, off, len);
-        long d0 = l[0] + l[1] + l[2] + l[3], d1 = l[4] + l[5] + l[6] + l[7], d2 = l[8] + l[9] + l[10] + l[11];
-        long d3 = l[12] + l[13] + l[14] + l[15], d4 = l[16] + l[17] + l[18] + l[19];
-        long c = d0 >>> 26; d0 &= M26;
-        d1 += c; c = d1 >>> 26; d1 &= M26;
-        d2 += c; c = d2 >>> 26; d2 &= M26;
-        d3 += c; c = d3 >>> 26; d3 &= M26;
-        d4 += c; c = d4 >>> 26; d4 &= M26;
-        d0 += c * 5; c = d0 >>> 26; d0 &= M26;
-        d1 += c;
+        // the lanes' sum (each limb below 2^61), carried into l[0..5)
+        carry(l[0] + l[1] + l[2] + l[3], l[4] + l[5] + l[6] + l[7], l[8] + l[9] + l[10] + l[11],
+                l[12] + l[13] + l[14] + l[15], l[16] + l[17] + l[18] + l[19], l, 0);
+        long d0 = l[0], d1 = l[1], d2 = l[2], d3 = l[3], d4 = l[4];
         // back to 64-bit limbs: d0 + 2^26 d1 + 2^52 d2 + 2^78 d3 + 2^104 d4
         long low = d0 + (d1 << 26);
         long top = d2 << 52;
@@ -146,6 +141,11 @@ final class Poly1305Lanes {
         long d2 = a0 * b2 + a1 * b1 + a2 * b0 + a3 * s4 + a4 * s3;
         long d3 = a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0 + a4 * s4;
         long d4 = a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0;
+        carry(d0, d1, d2, d3, d4, out, o);
+    }
+
+    /** Carries d0..d4 (26-bit limbs, each below 2^63) to limbs of 26 bits (d1 one bit more), folding 2^130 as 5. */
+    private static void carry(long d0, long d1, long d2, long d3, long d4, long[] out, int o) {
         long c = d0 >>> 26; d0 &= M26;
         d1 += c; c = d1 >>> 26; d1 &= M26;
         d2 += c; c = d2 >>> 26; d2 &= M26;
