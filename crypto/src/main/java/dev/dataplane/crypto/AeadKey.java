@@ -30,10 +30,6 @@ public final class AeadKey {
         Arrays.fill(words, 0);
     }
 
-    public boolean destroyed() {
-        return destroyed;
-    }
-
     /**
      * Copies the words into {@code out8}; false (and {@code out8} zeroed) if the key is destroyed, or was being
      * destroyed while it was read, so a half-zeroed key is never used.

@@ -39,17 +39,7 @@ final class Inbound {
     void start(PacketDevice tun) {
         this.tun = tun;
         if (ring != null) ring.start();
-        Thread reader = new Thread(() -> {
-            try {
-                if (ring == null) inlineLoop();
-                else readLoop();
-            } catch (RuntimeException | Error e) {
-                running = false;
-                device.died("UDP reader", e);
-            }
-        }, "wg-udp-reader");
-        reader.setDaemon(true);
-        reader.start();
+        device.startDataThread("wg-udp-reader", ring == null ? this::inlineLoop : this::readLoop, () -> running = false);
     }
 
     /** Packets between the UDP reader and the TUN device (ring mode; the inline mode holds none between calls). */
@@ -67,12 +57,12 @@ final class Inbound {
      * datagram classify, open, check and deliver, in arrival order.
      */
     private void inlineLoop() {
-        int slot = slotSize;
-        long oversize = device.drops(DropReason.OVERSIZE);
-        PacketBatch batch = new PacketBatch(Outbound.BATCH, slot, 0);
-        PacketEvent ev = new PacketEvent(batch.buffer(), batch.view());
+        GrowingBatch buffers = new GrowingBatch(device, slotSize, 0, "inbound");
         ChaChaPoly aead = new ChaChaPoly();
         while (running) {
+            PacketBatch batch = buffers.batch;
+            PacketEvent ev = buffers.event;
+            int slot = buffers.slot();
             UdpSocket socket = device.socket();
             if (socket == null) {
                 sleepBriefly();
@@ -107,14 +97,7 @@ final class Inbound {
                     for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
                 }
             }
-            long now = device.drops(DropReason.OVERSIZE);
-            if (now != oversize && slot < WgDevice.MAX_SLOT) {
-                // a datagram did not fit (the peer's MTU is larger): bigger buffers for the next ones
-                slot = WgDevice.grownSlot(slot);
-                batch = new PacketBatch(Outbound.BATCH, slot, 0);
-                ev = new PacketEvent(batch.buffer(), batch.view());
-            }
-            oversize = now;
+            buffers.growAfterOversize();   // a datagram did not fit (the peer's MTU is larger): carry the next ones
         }
     }
 

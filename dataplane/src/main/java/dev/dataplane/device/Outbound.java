@@ -23,7 +23,6 @@ final class Outbound {
     private final PacketRing ring;
     private final int workers;
     private volatile boolean running = true;
-    private Thread reader;
 
     private final int slotSize;
     private final int mtu;
@@ -40,17 +39,10 @@ final class Outbound {
 
     void start(PacketDevice tun) {
         if (ring != null) ring.start();
-        reader = new Thread(() -> {
-            try {
-                if (ring == null) inlineLoop(tun);
-                else readLoop(tun);
-            } catch (RuntimeException | Error e) {
-                running = false;
-                device.died("TUN reader", e);
-            }
-        }, "wg-tun-reader");
-        reader.setDaemon(true);
-        reader.start();
+        device.startDataThread("wg-tun-reader", () -> {
+            if (ring == null) inlineLoop(tun);
+            else readLoop(tun);
+        }, () -> running = false);
     }
 
     /** Packets between the TUN reader and the wire (ring mode; the inline mode holds none between calls). */
@@ -69,13 +61,13 @@ final class Outbound {
      * GSO where the kernel has it). Fewest hand-offs and syscalls; best on a machine with few cores.
      */
     private void inlineLoop(PacketDevice tun) {
-        int slot = slotSize;
-        long oversize = device.drops(DropReason.OVERSIZE);
-        PacketBatch batch = new PacketBatch(BATCH, slot, HEADER);
-        PacketEvent ev = new PacketEvent(batch.buffer(), batch.view());
+        GrowingBatch buffers = new GrowingBatch(device, slotSize, HEADER, "outbound");
         Peer[] peers = new Peer[BATCH];
         ChaChaPoly aead = new ChaChaPoly();
         while (running) {
+            PacketBatch batch = buffers.batch;
+            PacketEvent ev = buffers.event;
+            int slot = buffers.slot();
             int n;
             try {
                 n = tun.readBatch(batch);
@@ -101,15 +93,7 @@ final class Outbound {
             }
             batch.count(out);
             if (out > 0) transmit(batch, peers);
-            long now = device.drops(DropReason.OVERSIZE);
-            if (now != oversize && slot < WgDevice.MAX_SLOT) {
-                // a packet did not fit (the MTU was raised): bigger buffers, so the next ones are carried
-                slot = WgDevice.grownSlot(slot);
-                batch = new PacketBatch(BATCH, slot, HEADER);
-                ev = new PacketEvent(batch.buffer(), batch.view());
-                device.logLine("packet buffers grown to " + slot + " bytes after an oversize packet");
-            }
-            oversize = now;
+            buffers.growAfterOversize();   // a packet did not fit (the MTU was raised): carry the next ones
         }
     }
 
@@ -233,7 +217,7 @@ final class Outbound {
         @Override
         public void onEvent(PacketEvent ev, long seq, boolean endOfBatch) {
             if (seq % workers != id || ev.status != PacketEvent.OK) return;
-            int len = seal(aead, ev, device.mtu());
+            int len = seal(aead, ev, mtu);
             if (len < 0) drop(ev, DropReason.KEY_EXPIRED);
             else ev.len = len;
         }

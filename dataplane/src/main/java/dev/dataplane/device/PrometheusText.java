@@ -1,5 +1,6 @@
 package dev.dataplane.device;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -13,25 +14,30 @@ final class PrometheusText {
     static String render(WgDevice d, List<Peer> peers, long txQueue, long rxQueue) {
         StringBuilder out = new StringBuilder(1024 + 700 * peers.size());
         String dev = "interface=\"" + d.name + "\"";
-        perPeer(out, d, peers, "dataplane_peer_receive_bytes_total", "counter",
+        // each peer's labels once per scrape, not once per series
+        String[] labels = new String[peers.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = "{" + dev + ",public_key=\"" + Base64.getEncoder().encodeToString(peers.get(i).publicKey) + "\"} ";
+        }
+        perPeer(out, peers, labels, "dataplane_peer_receive_bytes_total", "counter",
                 "Bytes received from the peer: data and handshake messages, as wg show transfer counts them.", p -> p.rx.bytes());
-        perPeer(out, d, peers, "dataplane_peer_transmit_bytes_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_transmit_bytes_total", "counter",
                 "Bytes sent to the peer.", p -> p.tx.bytes());
-        perPeer(out, d, peers, "dataplane_peer_receive_packets_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_receive_packets_total", "counter",
                 "Authenticated messages received from the peer.", p -> p.rx.packets());
-        perPeer(out, d, peers, "dataplane_peer_transmit_packets_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_transmit_packets_total", "counter",
                 "Messages sent to the peer.", p -> p.tx.packets());
-        perPeer(out, d, peers, "dataplane_peer_last_handshake_seconds", "gauge",
+        perPeer(out, peers, labels, "dataplane_peer_last_handshake_seconds", "gauge",
                 "Unix time of the last completed handshake; 0 if none.", p -> p.lastHandshakeEpochNanos / 1_000_000_000L);
-        perPeer(out, d, peers, "dataplane_peer_handshakes_completed_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_handshakes_completed_total", "counter",
                 "Handshakes completed with the peer, as initiator or responder.", p -> p.handshakesCompleted.get());
-        perPeer(out, d, peers, "dataplane_peer_handshake_initiations_sent_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_handshake_initiations_sent_total", "counter",
                 "Handshake initiations sent to the peer, retransmissions included.", p -> p.initiationsSent.get());
-        perPeer(out, d, peers, "dataplane_peer_handshake_responses_sent_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_handshake_responses_sent_total", "counter",
                 "Handshake responses sent to the peer.", p -> p.responsesSent.get());
-        perPeer(out, d, peers, "dataplane_peer_handshake_initiations_received_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_handshake_initiations_received_total", "counter",
                 "Handshake initiations from the peer that authenticated and were accepted.", p -> p.initiationsReceived.get());
-        perPeer(out, d, peers, "dataplane_peer_handshake_responses_received_total", "counter",
+        perPeer(out, peers, labels, "dataplane_peer_handshake_responses_received_total", "counter",
                 "Handshake responses from the peer that authenticated and completed our initiation.", p -> p.responsesReceived.get());
 
         header(out, "dataplane_drops_total", "counter", "Packets dropped, by reason; every drop is counted once.");
@@ -50,13 +56,11 @@ final class PrometheusText {
         return out.toString();
     }
 
-    private static void perPeer(StringBuilder out, WgDevice d, List<Peer> peers, String name, String type, String help,
+    private static void perPeer(StringBuilder out, List<Peer> peers, String[] labels, String name, String type, String help,
                                 ToLongFunction<Peer> value) {
         header(out, name, type, help);
-        for (Peer p : peers) {
-            out.append(name).append("{interface=\"").append(d.name).append("\",public_key=\"")
-                    .append(java.util.Base64.getEncoder().encodeToString(p.publicKey)).append("\"} ")
-                    .append(value.applyAsLong(p)).append('\n');
+        for (int i = 0; i < labels.length; i++) {
+            out.append(name).append(labels[i]).append(value.applyAsLong(peers.get(i))).append('\n');
         }
     }
 

@@ -93,7 +93,7 @@ public final class WgDevice implements AutoCloseable {
      * Packet buffers start at the MTU's size (a batch of them stays in the L2 cache: 9216-byte slots from the
      * start cost about 10 % more CPU per Gbit, measured). The MTU can be raised later (wg-quick sets it after the
      * device exists): a packet that does not fit is dropped and counted as {@link DropReason#OVERSIZE}, never
-     * written past its buffer, and the inline pipeline then grows its buffers ({@link #grownSlot}) so the
+     * written past its buffer, and the inline pipeline then grows its buffers ({@link GrowingBatch}) so the
      * following ones are carried. The ring mode's slots are fixed at {@link #RING_SLOT}.
      */
     static int slotSize(int mtu) {
@@ -104,11 +104,6 @@ public final class WgDevice implements AutoCloseable {
     static final int MAX_SLOT = 65536 + 128;
     /** The ring mode's fixed slots: a 9000-byte jumbo packet plus headers. */
     static final int RING_SLOT = 9216;
-
-    /** The next buffer size after an oversize packet: jumbo first, then the largest. */
-    static int grownSlot(int slot) {
-        return slot < RING_SLOT ? RING_SLOT : MAX_SLOT;
-    }
 
     public void start() {
         control.start();
@@ -189,6 +184,20 @@ public final class WgDevice implements AutoCloseable {
         java.io.StringWriter trace = new java.io.StringWriter();
         t.printStackTrace(new java.io.PrintWriter(trace));
         fatal(thread + " died: " + t + "\n" + trace.toString().strip());
+    }
+
+    /** Starts a data thread; if {@code loop} throws, {@code stop} ends it and the device stops ({@link #died}). */
+    void startDataThread(String name, Runnable loop, Runnable stop) {
+        Thread t = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (RuntimeException | Error e) {
+                stop.run();
+                died(name, e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Why the device stopped on its own, if a thread died; null otherwise. */
