@@ -9,6 +9,8 @@ install_test_deps() {
     command -v mvn >/dev/null || need+=(maven)
     command -v nc >/dev/null || need+=(netcat-openbsd)
     command -v iptables >/dev/null || need+=(iptables)     # NAT rebinding behind MASQUERADE (FaultsIT)
+    command -v ethtool >/dev/null || need+=(ethtool)       # checksum offload off on kernel vxlan peers (VxlanIT)
+    command -v bridge >/dev/null || need+=(iproute2)       # bridge fdb on kernel vxlan peers
     [ -x /usr/sbin/capsh ] || need+=(libcap2-bin)          # the no-CAP_NET_ADMIN test runs a JVM under capsh
     if [ ${#need[@]} -gt 0 ]; then
         echo "installing: ${need[*]}" >&2

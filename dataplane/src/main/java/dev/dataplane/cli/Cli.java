@@ -12,14 +12,17 @@ public final class Cli {
 
     static final String USAGE = """
             Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N] [--metrics [ADDR:]PORT]
+                   dataplane --iface NAME --mode vxlan [--vni 1] [--port 8472] [--local ADDR] [--remote ADDR]
+                             [--mtu N] [--learning] [--ageing SECONDS] [--gbp] [--metrics [ADDR:]PORT]
+                   dataplane ctl NAME fdb add|append|replace|del|show|flush … | show
                    dataplane demo [--peer wireguard-go|ours]
                    dataplane bench [--quick] [--runs N]
                    dataplane --version | --help
 
               --iface NAME     create TUN device NAME and serve UAPI on /var/run/wireguard/NAME.sock;
                                configure it with wg(8) or wg-quick(8); runs in the foreground
-              --mode MODE      wireguard (the default and, for now, the only mode)
-              --mtu N          MTU of the TUN device (default 1420)
+              --mode MODE      wireguard (the default) or vxlan
+              --mtu N          MTU of the device (default 1420; vxlan: 1450, 1430 over an IPv6 underlay)
               --workers N      0 (default, on any core count): each direction runs to completion on one
                                thread, in batches, with offloads; N > 0: N crypto workers per direction
                                behind Disruptor rings, single packets (measured slower; docs/architecture.md)
@@ -29,6 +32,15 @@ public final class Cli {
               --metrics [ADDR:]PORT
                                serve Prometheus metrics on http://ADDR:PORT/metrics (default ADDR
                                127.0.0.1; names in docs/metrics.md)
+            vxlan (flannel's defaults; like `ip link add NAME type vxlan id 1 dstport 8472 nolearning`):
+              --vni N          VXLAN network identifier (default 1)
+              --port N         UDP port, local and remote (default 8472, flannel's and Linux's)
+              --local ADDR     source address; the socket binds to it (default: every address)
+              --remote ADDR    a VTEP for broadcast and unknown frames (an all-zero FDB entry); repeatable
+              --learning       learn source MACs of received frames (aged after --ageing, default 300 s)
+              --gbp            accept the Group Based Policy extension (its D bit stops learning)
+              ctl NAME …       change a running vxlan device's forwarding database, like bridge fdb:
+                               ctl NAME fdb add 0a:1b:2c:3d:4e:5f dst 198.18.0.2 [port N] [vni N]
               --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit
               --help           print this help and exit
@@ -58,6 +70,7 @@ public final class Cli {
         try {
             return switch (options.command()) {
                 case "demo" -> Demo.run(options, out, err);
+                case "ctl" -> CtlCommand.run(options, out, err);
                 case "bench" -> {
                     err.println("dataplane: run the end-to-end benchmark through the launcher: bin/dataplane bench [--quick] [--runs N]");
                     yield EXIT_FAILURE;

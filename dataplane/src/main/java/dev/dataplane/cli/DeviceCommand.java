@@ -22,6 +22,7 @@ final class DeviceCommand {
     private DeviceCommand() {}
 
     static int run(Options o, PrintStream err) throws IOException {
+        if (o.mode().equals(Options.VXLAN)) return VxlanCommand.run(o, err);
         String name = o.iface();
         if (Files.exists(Path.of("/sys/class/net", name))) {
             err.println("dataplane: interface " + name + " already exists");
@@ -39,7 +40,6 @@ final class DeviceCommand {
                 TunOptions.DEFAULT.withOffloads(batched && o.offloads()).withIoUring(batched && o.ioUring()));
         WgDevice device = new WgDevice(name, dev.dataplane.device.PacketDevice.of(tun), Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
         UapiServer uapi;
-        dev.dataplane.metrics.MetricsServer metrics = null;
         try {
             device.config().set(e -> {
                 try {
@@ -53,14 +53,26 @@ final class DeviceCommand {
             device.close();
             throw e;
         }
-        if (o.metrics() != null) {
+        String up = "up: TUN " + name + " (mtu " + o.mtu() + (tun.usesIoUring() ? ", io_uring" : "") + "), UAPI " + uapi.path() + ", "
+                + o.workers() + " worker(s)";
+        return serve(device, uapi, o.metrics(), up, err);
+    }
+
+    /**
+     * Runs a started device's life, the same for every mode: metrics if asked, then serve until SIGINT/SIGTERM
+     * or a fatal error, then close the control socket and the device. Returns the exit status.
+     */
+    static int serve(dev.dataplane.device.Device device, UapiServer control, java.net.InetSocketAddress metricsAt, String upLine,
+                     PrintStream err) {
+        dev.dataplane.metrics.MetricsServer metrics = null;
+        if (metricsAt != null) {
             try {
-                metrics = dev.dataplane.metrics.MetricsServer.start(o.metrics(), device::metricsText);
-                device.logLine("metrics on http://" + o.metrics().getAddress().getHostAddress() + ":"
+                metrics = dev.dataplane.metrics.MetricsServer.start(metricsAt, device::metricsText);
+                device.logLine("metrics on http://" + metricsAt.getAddress().getHostAddress() + ":"
                         + metrics.address().getPort() + "/metrics");
             } catch (IOException e) {
-                err.println("dataplane: cannot serve metrics on " + o.metrics() + ": " + e.getMessage());
-                uapi.close();
+                err.println("dataplane: cannot serve metrics on " + metricsAt + ": " + e.getMessage());
+                control.close();
                 device.close();
                 return Cli.EXIT_FAILURE;
             }
@@ -70,8 +82,7 @@ final class DeviceCommand {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         device.start();
-        device.logLine("up: TUN " + name + " (mtu " + o.mtu() + (tun.usesIoUring() ? ", io_uring" : "") + "), UAPI " + uapi.path() + ", "
-                + o.workers() + " worker(s)");
+        device.logLine(upLine);
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -79,11 +90,11 @@ final class DeviceCommand {
         }
         device.logLine("shutting down");
         if (metrics != null) metrics.close();
-        uapi.close();
+        control.close();
         device.close();
         Throwable failure = device.failure();
         if (failure != null) {
-            err.println("dataplane: " + name + " stopped because a thread died: " + failure);
+            err.println("dataplane: " + device.name() + " stopped because a thread died: " + failure);
             return Cli.EXIT_FAILURE;
         }
         return 0;

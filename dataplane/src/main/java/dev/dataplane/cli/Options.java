@@ -1,11 +1,18 @@
 package dev.dataplane.cli;
 
+import dev.dataplane.encap.vxlan.VxlanHeader;
+import dev.dataplane.vxlan.VxlanConfig;
+
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Parsed command-line flags. Parsing never exits the JVM: errors come back as {@link UsageException}. */
 record Options(String command, String iface, String mode, int mtu, int workers, boolean foreground,
-               boolean offloads, boolean ioUring, String peer, java.net.InetSocketAddress metrics, List<String> rest) {
+               boolean offloads, boolean ioUring, String peer, java.net.InetSocketAddress metrics, List<String> rest,
+               VxlanConfig vxlan) {
+    static final String WIREGUARD = "wireguard", VXLAN = "vxlan";
+    static final int WIREGUARD_MTU = 1420;
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -14,11 +21,17 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
     }
 
     static Options parse(String[] args) throws UsageException {
+        if (args.length > 0 && args[0].equals("ctl")) return parseCtl(args);
         String command = "run";
         String iface = null;
-        String mode = "wireguard";
+        String mode = WIREGUARD;
         String peer = "wireguard-go";
-        int mtu = 1420;
+        int mtu = -1;
+        int vni = VxlanConfig.DEFAULT_VNI, port = VxlanHeader.DEFAULT_PORT, ageing = VxlanConfig.DEFAULT_AGEING_SECONDS;
+        InetAddress local = null;
+        List<InetAddress> remotes = new ArrayList<>();
+        boolean learning = false, gbp = false;
+        List<String> vxlanFlags = new ArrayList<>();
         int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
         boolean foreground = true;
         boolean offloads = true;
@@ -40,6 +53,13 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 case "-f", "--foreground" -> foreground = true;
                 case "--no-offloads" -> offloads = false;
                 case "--io-uring" -> ioUring = true;
+                case "--vni" -> vni = intValue(args, ++i, vxlanFlag(vxlanFlags, a), 0, VxlanHeader.MAX_VNI);
+                case "--port" -> port = intValue(args, ++i, vxlanFlag(vxlanFlags, a), 1, 65535);
+                case "--local" -> local = address(value(args, ++i, vxlanFlag(vxlanFlags, a)), a);
+                case "--remote" -> remotes.add(address(value(args, ++i, vxlanFlag(vxlanFlags, a)), a));
+                case "--learning" -> learning = vxlanFlag(vxlanFlags, a) != null;
+                case "--gbp" -> gbp = vxlanFlag(vxlanFlags, a) != null;
+                case "--ageing" -> ageing = intValue(args, ++i, vxlanFlag(vxlanFlags, a), 1, 1_000_000);
                 case "--metrics" -> {
                     try {
                         metrics = dev.dataplane.metrics.MetricsServer.parse(value(args, ++i, a));
@@ -56,7 +76,21 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 }
             }
         }
-        if (!mode.equals("wireguard")) throw new UsageException("unsupported --mode " + mode + " (supported: wireguard)");
+        if (!mode.equals(WIREGUARD) && !mode.equals(VXLAN)) {
+            throw new UsageException("unsupported --mode " + mode + " (supported: wireguard, vxlan)");
+        }
+        VxlanConfig vxlan = null;
+        if (mode.equals(VXLAN)) {
+            try {
+                vxlan = new VxlanConfig(vni, port, local, remotes, learning, gbp, ageing);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (mtu < 0) mtu = flannelMtu(local, remotes);
+        } else if (!vxlanFlags.isEmpty()) {
+            throw new UsageException(vxlanFlags.getFirst() + " is a --mode vxlan flag");
+        }
+        if (mtu < 0) mtu = WIREGUARD_MTU;
         if (command.equals("run")) {
             if (iface == null) throw new UsageException("--iface NAME is required");
             validateIfaceName(iface);
@@ -64,7 +98,38 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (!peer.equals("wireguard-go") && !peer.equals("ours")) {
             throw new UsageException("--peer must be wireguard-go or ours");
         }
-        return new Options(command, iface, mode, mtu, workers, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest));
+        return new Options(command, iface, mode, mtu, workers, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest), vxlan);
+    }
+
+    /** `ctl NAME WORDS…`: the words go to the device's control socket as they are. */
+    private static Options parseCtl(String[] args) throws UsageException {
+        if (args.length < 3) throw new UsageException("usage: dataplane ctl NAME COMMAND… (for example: fdb show)");
+        validateIfaceName(args[1]);
+        return new Options("ctl", args[1], VXLAN, 0, 0, true, false, false, "ours", null,
+                List.of(args).subList(2, args.length), null);
+    }
+
+    /** flannel's vxlan MTU: a 1500-byte underlay minus the 50 bytes of VXLAN over IPv4, or 70 over IPv6. */
+    static int flannelMtu(InetAddress local, List<InetAddress> remotes) {
+        boolean v6 = local != null ? local.getAddress().length == 16 : !remotes.isEmpty() && remotes.getFirst().getAddress().length == 16;
+        return 1500 - (v6 ? VxlanHeader.OVERHEAD_IPV6 : VxlanHeader.OVERHEAD_IPV4);
+    }
+
+    private static String vxlanFlag(List<String> seen, String flag) {
+        seen.add(flag);
+        return flag;
+    }
+
+    /** A literal IPv4 or IPv6 address: never a name to look up. */
+    private static InetAddress address(String text, String flag) throws UsageException {
+        if (text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            try {
+                return InetAddress.getByName(text);
+            } catch (java.net.UnknownHostException ignored) {
+                // reported below
+            }
+        }
+        throw new UsageException(flag + " needs an IPv4 or IPv6 address, got " + text);
     }
 
     /** Linux interface names: 1..15 bytes, no '/', no whitespace, not "." or "..". */

@@ -4,12 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A peer's bytes and messages in one direction, kept so that no counter has two writers: the direction's data
+ * Bytes and messages in one direction (a WireGuard peer's, a VXLAN device's), kept so that no counter has two writers: the direction's data
  * thread and the control thread (handshakes, keepalives) each add to their own, with plain opaque stores
  * instead of an atomic read-modify-write per packet; readers (UAPI, metrics) sum both. Padded on both sides,
  * so the other direction's counters, written by the other data thread, never share its cache line.
  */
-final class DirectionCounters extends DirectionCounterFields {
+public final class DirectionCounters extends DirectionCounterFields {
     @SuppressWarnings("unused")
     private long p10, p11, p12, p13, p14, p15, p16, p17;
 
@@ -28,7 +28,7 @@ final class DirectionCounters extends DirectionCounterFields {
     }
 
     /** One message of {@code bytes} on the data path (only the direction's data thread calls this). */
-    void data(int bytes) {
+    public void data(int bytes) {
         DATA_BYTES.setOpaque(this, dataBytes + bytes);
         DATA_PACKETS.setOpaque(this, dataPackets + 1);
     }
@@ -39,11 +39,11 @@ final class DirectionCounters extends DirectionCounterFields {
         CONTROL_PACKETS.setOpaque(this, controlPackets + 1);
     }
 
-    long bytes() {
+    public long bytes() {
         return (long) DATA_BYTES.getOpaque(this) + (long) CONTROL_BYTES.getOpaque(this);
     }
 
-    long packets() {
+    public long packets() {
         return (long) DATA_PACKETS.getOpaque(this) + (long) CONTROL_PACKETS.getOpaque(this);
     }
 }

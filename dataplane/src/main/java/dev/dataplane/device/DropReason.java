@@ -15,6 +15,9 @@ public enum DropReason {
     HANDSHAKE_QUEUE_FULL("handshake queue full"),
     HANDSHAKE_INVALID("handshake message rejected"),
     RATE_LIMITED("handshake rate limit"),
+    NO_VTEP("no forwarding entry for the destination MAC and no all-zero default entry"),
+    WRONG_VNI("VXLAN network identifier is not the device's"),
+    BAD_FRAME("inner Ethernet frame too short or longer than the MTU allows"),
     OVERSIZE("packet larger than the device's packet buffers"),
     IO_ERROR("I/O error");
 

@@ -25,6 +25,7 @@ final class Inbound {
     private final int workers;
     private final int slotSize;
     private final Deliverer deliverer = new Deliverer();
+    private final WireToTun inline;
     private volatile boolean running = true;
     private PacketDevice tun;
 
@@ -34,12 +35,14 @@ final class Inbound {
         this.slotSize = slotSize;
         this.ring = workers == 0 ? null : new PacketRing("wg-rx", ringSize, slotSize, workers, Opener::new, deliverer,
                 e -> device.died("UDP-to-TUN ring", e));
+        this.inline = workers == 0 ? new WireToTun(device, new Opening(), slotSize) : null;
     }
 
     void start(PacketDevice tun) {
         this.tun = tun;
         if (ring != null) ring.start();
-        device.startDataThread("wg-udp-reader", ring == null ? this::inlineLoop : this::readLoop, () -> running = false);
+        if (inline != null) device.startDataThread("wg-udp-reader", inline, inline::stop);
+        else device.startDataThread("wg-udp-reader", this::readLoop, () -> running = false);
     }
 
     /** Packets between the UDP reader and the TUN device (ring mode; the inline mode holds none between calls). */
@@ -49,55 +52,28 @@ final class Inbound {
 
     void stop() {
         running = false;
+        if (inline != null) inline.stop();
         if (ring != null) ring.stop();
     }
 
-    /**
-     * One thread does it all, a batch at a time: recvmmsg (GRO-coalesced runs split into slots), then per
-     * datagram classify, open, check and deliver, in arrival order.
-     */
-    private void inlineLoop() {
-        GrowingBatch buffers = new GrowingBatch(device, slotSize, 0, "inbound");
-        ChaChaPoly aead = new ChaChaPoly();
-        while (running) {
-            PacketBatch batch = buffers.batch;
-            PacketEvent ev = buffers.event;
-            int slot = buffers.slot();
-            UdpSocket socket = device.socket();
-            if (socket == null) {
-                sleepBriefly();
-                continue;
-            }
-            int n;
-            try {
-                n = socket.receiveBatch(batch);
-            } catch (IOException e) {
-                receiveFailed(socket, e);
-                continue;
-            }
-            int out = 0;
-            for (int i = 0; i < n; i++) {
-                ev.at(batch.offset(i), batch.length(i));
-                ev.source = batch.endpoint(i);
-                classify(ev, slot);
-                if (ev.status == PacketEvent.OK) open(aead, ev);
-                int ipLen = ev.status == PacketEvent.OK ? accept(ev) : -1;
-                if (ipLen <= 0) continue;
-                // keep the inner packet for one batched write; slots before it that were dropped are reused
-                int dst = out * batch.slotSize() + HEADER;
-                int src = ev.base + HEADER;
-                if (src != dst) batch.view().putBytes(dst, batch.view(), src, ipLen);
-                batch.set(out++, HEADER, ipLen);
-            }
-            batch.count(out);
-            if (out > 0) {
-                try {
-                    tun.writeBatch(batch);  // with TUN offloads, runs of one TCP flow go up as one super-packet
-                } catch (IOException e) {
-                    for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
-                }
-            }
-            buffers.growAfterOversize();   // a datagram did not fit (the peer's MTU is larger): carry the next ones
+    /** The inline mode's per-datagram work on the shared {@link WireToTun} loop: classify, open, check. */
+    private final class Opening implements InboundTransform {
+        private final ChaChaPoly aead = new ChaChaPoly();
+        private PacketEvent ev;
+
+        @Override
+        public int headroom() {
+            return HEADER;
+        }
+
+        @Override
+        public int decapsulate(PacketBatch batch, int i) {
+            if (ev == null || ev.buf != batch.buffer()) ev = new PacketEvent(batch.buffer(), batch.view());   // grown
+            ev.at(batch.offset(i), batch.length(i));
+            ev.source = batch.endpoint(i);
+            classify(ev);
+            if (ev.status == PacketEvent.OK) open(aead, ev);
+            return ev.status == PacketEvent.OK ? accept(ev) : -1;
         }
     }
 
@@ -119,7 +95,8 @@ final class Inbound {
             ev.reset();
             try {
                 ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
-                classify(ev, slotSize);
+                if (ev.len >= slotSize) drop(ev, DropReason.OVERSIZE);   // filled its slot: probably cut short
+                else classify(ev);
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 receiveFailed(socket, e);
@@ -143,11 +120,7 @@ final class Inbound {
         }
     }
 
-    private void classify(PacketEvent ev, int slot) {
-        if (ev.len >= slot) {   // filled its slot: the datagram was probably cut short by the receive
-            drop(ev, DropReason.OVERSIZE);
-            return;
-        }
+    private void classify(PacketEvent ev) {
         int type = WireGuardMessages.type(ev.view, ev.base, ev.len);
         if (type == MessageType.TRANSPORT) {
             int index = ev.view.getInt(ev.base + WireGuardMessages.TRANSPORT_RECEIVER, ByteOrder.LITTLE_ENDIAN);
@@ -180,11 +153,7 @@ final class Inbound {
     }
 
     private static void sleepBriefly() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        WireToTun.sleepBriefly();
     }
 
     private final class Opener implements EventHandler<PacketEvent> {

@@ -16,11 +16,10 @@ import java.io.IOException;
  */
 final class Outbound {
     static final int HEADER = WireGuardMessages.TRANSPORT_HEADER_LEN;
-    /** Packets per batched read and send: enough to amortise syscalls, small enough to stay in cache. */
-    static final int BATCH = 64;
 
     private final WgDevice device;
     private final PacketRing ring;
+    private final TunToWire inline;
     private final int workers;
     private volatile boolean running = true;
 
@@ -35,14 +34,13 @@ final class Outbound {
         this.mtu = device.mtu();
         this.ring = workers == 0 ? null : new PacketRing("wg-tx", ringSize, slotSize, workers, Sealer::new, new Sender(),
                 e -> device.died("TUN-to-UDP ring", e));
+        this.inline = workers == 0 ? new TunToWire(device, new Sealing(), slotSize) : null;
     }
 
     void start(PacketDevice tun) {
         if (ring != null) ring.start();
-        device.startDataThread("wg-tun-reader", () -> {
-            if (ring == null) inlineLoop(tun);
-            else readLoop(tun);
-        }, () -> running = false);
+        if (inline != null) device.startDataThread("wg-tun-reader", inline, inline::stop);
+        else device.startDataThread("wg-tun-reader", () -> readLoop(tun), () -> running = false);
     }
 
     /** Packets between the TUN reader and the wire (ring mode; the inline mode holds none between calls). */
@@ -52,70 +50,44 @@ final class Outbound {
 
     void stop() {
         running = false;
+        if (inline != null) inline.stop();
         if (ring != null) ring.stop();
     }
 
     /**
-     * One thread does it all, a batch at a time: drain what the TUN device holds, route and seal each packet
-     * in place in its slot (the slot's headroom takes the header), then hand the batch to sendmmsg (with UDP
-     * GSO where the kernel has it). Fewest hand-offs and syscalls; best on a machine with few cores.
+     * The inline mode's per-packet work on the shared {@link TunToWire} loop: route and seal each packet in
+     * place in its slot (the slot's headroom takes the header); after the send, count it for its peer.
      */
-    private void inlineLoop(PacketDevice tun) {
-        GrowingBatch buffers = new GrowingBatch(device, slotSize, HEADER, "outbound");
-        Peer[] peers = new Peer[BATCH];
-        ChaChaPoly aead = new ChaChaPoly();
-        while (running) {
-            PacketBatch batch = buffers.batch;
-            PacketEvent ev = buffers.event;
-            int slot = buffers.slot();
-            int n;
-            try {
-                n = tun.readBatch(batch);
-            } catch (IOException e) {
-                if (running) device.fatal("TUN read failed: " + e.getMessage());
-                running = false;
-                return;
-            }
-            int out = 0;
-            for (int i = 0; i < n; i++) {
-                ev.at(batch.offset(i) - HEADER, batch.length(i));
-                route(ev, slot);
-                if (ev.status != PacketEvent.OK) continue;
-                int len = seal(aead, ev, mtu);
-                if (len < 0) {
-                    drop(ev, DropReason.KEY_EXPIRED);
-                    continue;
-                }
-                if (out != i) batch.view().putBytes(out * batch.slotSize(), batch.view(), i * batch.slotSize(), len);
-                batch.set(out, 0, len);
-                batch.endpoint(out).copyFrom(ev.destination);
-                peers[out++] = ev.peer;
-            }
-            batch.count(out);
-            if (out > 0) transmit(batch, peers);
-            buffers.growAfterOversize();   // a packet did not fit (the MTU was raised): carry the next ones
-        }
-    }
+    private final class Sealing implements OutboundTransform {
+        private final ChaChaPoly aead = new ChaChaPoly();
+        private final Peer[] peers = new Peer[GrowingBatch.BATCH];
+        private PacketEvent ev;
 
-    private void transmit(PacketBatch batch, Peer[] peers) {
-        UdpSocket socket = device.socket();
-        if (socket == null) {
-            device.stats.drop(DropReason.IO_ERROR);
-            return;
+        @Override
+        public int headroom() {
+            return HEADER;
         }
-        try {
-            int sent = socket.sendBatch(batch);
-            if (sent < batch.count()) {
-                for (int i = sent; i < batch.count(); i++) device.stats.drop(DropReason.IO_ERROR);
+
+        @Override
+        public int encapsulate(PacketBatch batch, int i, int out) {
+            if (ev == null || ev.buf != batch.buffer()) ev = new PacketEvent(batch.buffer(), batch.view());   // grown
+            ev.at(batch.offset(i) - HEADER, batch.length(i));
+            route(ev, batch.slotSize());
+            if (ev.status != PacketEvent.OK) return -1;
+            int len = seal(aead, ev, mtu);
+            if (len < 0) {
+                drop(ev, DropReason.KEY_EXPIRED);
+                return -1;
             }
-        } catch (IOException e) {
-            for (int i = 0; i < batch.count(); i++) device.stats.drop(DropReason.IO_ERROR);
-            return;
+            batch.endpoint(out).copyFrom(ev.destination);
+            peers[out] = ev.peer;
+            return len;
         }
-        long now = device.clock.nanos();
-        for (int i = 0; i < batch.count(); i++) {
-            peers[i].sent(batch.length(i), now);
-            peers[i] = null;
+
+        @Override
+        public void sent(PacketBatch batch, int sent, long now) {
+            for (int i = 0; i < sent; i++) peers[i].sent(batch.length(i), now);
+            java.util.Arrays.fill(peers, 0, batch.count(), null);
         }
     }
 

@@ -27,24 +27,17 @@ import java.util.Map;
  * packets — {@link Outbound}, {@link Inbound} and the {@link ControlLoop}. Configuration methods must run
  * on the control thread; {@link DeviceConfig} takes care of that for callers.
  */
-public final class WgDevice implements AutoCloseable {
+public final class WgDevice extends Device {
     public static final int DEFAULT_MTU = 1420;
     private static final int RING_SIZE = 1024;
 
-    final String name;
-    final Clock clock;
     final ProtocolLimits limits;
-    final DeviceStats stats = new DeviceStats();
     final IndexTable indices = new IndexTable();
     final ControlLoop control;
     final CookieChecker cookieChecker;
-    private final PacketDevice tun;
     private final Outbound outbound;
     private final Inbound inbound;
-    private final PrintStream log;
     private final boolean batched;
-    private volatile Runnable onFatal;
-    private volatile Throwable failure;
     /** A ring drains in well under this; retired keys live this long before they are wiped. */
     private static final long RETIRED_GRACE_NANOS = 1_000_000_000L;
     private final java.util.concurrent.ConcurrentLinkedQueue<Keypair> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -52,7 +45,6 @@ public final class WgDevice implements AutoCloseable {
     volatile StaticIdentity identity;
     /** Answer every handshake with a cookie reply unless MAC2 is valid (tests; -Ddataplane.forceUnderLoad). */
     volatile boolean forceUnderLoad = Boolean.getBoolean("dataplane.forceUnderLoad");
-    private volatile UdpSocket socket;
     private int listenPort;
     private int fwmark;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
@@ -65,11 +57,8 @@ public final class WgDevice implements AutoCloseable {
     private final ByteBuffer rawSend;
 
     public WgDevice(String name, PacketDevice tun, Clock clock, ProtocolLimits limits, int workers, PrintStream log) {
-        this.name = name;
-        this.tun = tun;
-        this.clock = clock;
+        super(name, tun, clock, log);
         this.limits = limits;
-        this.log = log;
         int slot = workers == 0 ? slotSize(tun.mtu()) : Math.max(RING_SLOT, slotSize(tun.mtu()));
         this.cookieChecker = new CookieChecker(null, clock::nanos);
         this.control = new ControlLoop(this);
@@ -97,14 +86,15 @@ public final class WgDevice implements AutoCloseable {
      * following ones are carried. The ring mode's slots are fixed at {@link #RING_SLOT}.
      */
     static int slotSize(int mtu) {
-        return Math.max(2048, (mtu + 64 + 63) & ~63);
+        return GrowingBatch.slotSize(mtu, 64);
     }
 
     /** Largest buffer: a 65535-byte packet (the most a TUN device or a UDP datagram holds) plus headers. */
-    static final int MAX_SLOT = 65536 + 128;
+    static final int MAX_SLOT = GrowingBatch.MAX_SLOT;
     /** The ring mode's fixed slots: a 9000-byte jumbo packet plus headers. */
-    static final int RING_SLOT = 9216;
+    static final int RING_SLOT = GrowingBatch.JUMBO_SLOT;
 
+    @Override
     public void start() {
         control.start();
         outbound.start(tun);
@@ -124,85 +114,17 @@ public final class WgDevice implements AutoCloseable {
         for (Keypair kp; (kp = retired.poll()) != null; ) kp.destroy(); // stopped: nothing is in flight
     }
 
-    public String name() {
-        return name;
-    }
-
     public void forceUnderLoad(boolean on) {
         forceUnderLoad = on;
     }
 
-    public DeviceStats stats() {
-        return stats;
-    }
-
-    /** Drops for {@code reason}, including those the TUN device made before a packet reached the engine. */
-    public long drops(DropReason reason) {
-        return stats.drops(reason) + (reason == DropReason.OVERSIZE ? tun.oversizeDrops() : 0);
-    }
-
-    /** The counters in Prometheus' text format (docs/metrics.md lists them); any thread. */
+    @Override
     public String metricsText() {
         return PrometheusText.render(this, peerList, outbound.queueDepth(), inbound.queueDepth());
     }
 
     public DeviceConfig config() {
         return new DeviceConfig(this);
-    }
-
-    int mtu() {
-        return tun.mtu();
-    }
-
-    UdpSocket socket() {
-        return socket;
-    }
-
-    public void logLine(String message) {
-        log.println(LocalTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + name + ": " + message);
-    }
-
-    /** Called once when the device cannot go on (its TUN device vanished); the owner shuts it down. */
-    public void onFatal(Runnable action) {
-        this.onFatal = action;
-    }
-
-    void fatal(String why) {
-        logLine(why);
-        Runnable r = onFatal;
-        if (r != null) r.run();
-    }
-
-    /**
-     * A data or control thread hit an error it cannot handle: the device must not go on half alive (UAPI
-     * answering, nothing moving), so this records why and shuts it down like {@link #fatal}; the process then
-     * exits non-zero ({@link #failure}).
-     */
-    void died(String thread, Throwable t) {
-        if (failure != null) return;   // the first death is the reason; what follows from it is noise
-        failure = t;
-        java.io.StringWriter trace = new java.io.StringWriter();
-        t.printStackTrace(new java.io.PrintWriter(trace));
-        fatal(thread + " died: " + t + "\n" + trace.toString().strip());
-    }
-
-    /** Starts a data thread; if {@code loop} throws, {@code stop} ends it and the device stops ({@link #died}). */
-    void startDataThread(String name, Runnable loop, Runnable stop) {
-        Thread t = new Thread(() -> {
-            try {
-                loop.run();
-            } catch (RuntimeException | Error e) {
-                stop.run();
-                died(name, e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** Why the device stopped on its own, if a thread died; null otherwise. */
-    public Throwable failure() {
-        return failure;
     }
 
     // ---- routing -------------------------------------------------------------------------------

@@ -21,26 +21,34 @@ import java.util.function.Consumer;
 
 /**
  * Serves UAPI on /var/run/wireguard/NAME.sock (directory 0700, socket 0600), where wg, wg-quick and wgctrl
- * look for userspace WireGuard. One virtual thread per client, a bounded number of clients.
+ * look for userspace WireGuard; other modes serve their own line protocol the same way under
+ * /var/run/dataplane ({@link #CONTROL_DIR}). One virtual thread per client, a bounded number of clients.
  */
 public final class UapiServer implements AutoCloseable {
     public static final Path DEFAULT_DIR = Path.of("/var/run/wireguard");
+    /** Where modes other than WireGuard put their control socket (`dataplane ctl NAME` looks there). */
+    public static final Path CONTROL_DIR = Path.of("/var/run/dataplane");
+
+    /** One client's conversation: serves requests until the client closes; false if it sent garbage. */
+    public interface Session {
+        boolean serve(java.io.BufferedReader in, java.io.Writer out) throws IOException;
+    }
     private static final int MAX_CLIENTS = 32;
     /** wg and wgctrl open one connection per operation; one idling longer is cut so it cannot hold a slot. */
     private static final java.time.Duration MAX_CONNECTION_TIME = java.time.Duration.ofSeconds(60);
 
     private final Path path;
     private final ServerSocketChannel server;
-    private final DeviceConfig device;
+    private final java.util.function.Supplier<Session> sessions;
     private final Consumer<String> log;
     private final Semaphore clients = new Semaphore(MAX_CLIENTS);
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private UapiServer(Path path, ServerSocketChannel server, DeviceConfig device, Consumer<String> log) {
+    private UapiServer(Path path, ServerSocketChannel server, java.util.function.Supplier<Session> sessions, Consumer<String> log) {
         this.path = path;
         this.server = server;
-        this.device = device;
+        this.sessions = sessions;
         this.log = log;
         this.acceptor = Thread.ofPlatform().daemon().name("uapi-" + path.getFileName()).start(this::acceptLoop);
     }
@@ -54,6 +62,12 @@ public final class UapiServer implements AutoCloseable {
      * Starts serving; refuses when a live process already answers on the socket, replaces a stale one.
      */
     public static UapiServer start(Path dir, String name, DeviceConfig device, Consumer<String> log) throws IOException {
+        return start(dir, name, () -> new UapiProtocol(device, log)::serve, log);
+    }
+
+    /** Serves another line protocol: {@code sessions} makes one {@link Session} per client. */
+    public static UapiServer start(Path dir, String name, java.util.function.Supplier<Session> sessions, Consumer<String> log)
+            throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Path path = socketPath(dir, name);
@@ -75,7 +89,7 @@ public final class UapiServer implements AutoCloseable {
             Files.deleteIfExists(staging);
             throw e;
         }
-        return new UapiServer(path, server, device, log);
+        return new UapiServer(path, server, sessions, log);
     }
 
     /** A process answers on the socket at {@code path} (a stale file left by a crash does not). */
@@ -96,7 +110,7 @@ public final class UapiServer implements AutoCloseable {
             try {
                 SocketChannel client = server.accept();
                 if (!clients.tryAcquire()) {
-                    log.accept("UAPI: too many clients, refusing one");
+                    log.accept("control socket: too many clients, refusing one");
                     client.close();
                     continue;
                 }
@@ -121,7 +135,7 @@ public final class UapiServer implements AutoCloseable {
         try (client) {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
             Writer out = new OutputStreamWriter(Channels.newOutputStream(client), StandardCharsets.UTF_8);
-            new UapiProtocol(device, log).serve(in, out);
+            sessions.get().serve(in, out);
         } catch (IOException | RuntimeException e) {
             log.accept("UAPI client: " + e.getMessage());
         } finally {

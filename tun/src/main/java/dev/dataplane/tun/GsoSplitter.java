@@ -6,8 +6,8 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Software segmentation of what a TUN device with offloads hands over: one frame (virtio_net_hdr + packet)
- * becomes one or more plain IP packets with complete, valid checksums.
+ * Software segmentation of what a TUN or TAP device with offloads hands over: one frame (virtio_net_hdr +
+ * packet) becomes one or more plain IP packets (or Ethernet frames) with complete, valid checksums.
  *
  * <ul>
  *   <li>GSO TCPv4/TCPv6 and UDP_L4 super-packets are cut into {@code gso_size} payloads, each with a copy of
@@ -21,6 +21,10 @@ import java.nio.ByteOrder;
  */
 final class GsoSplitter {
     private static final int TCP_FIN = 0x01, TCP_PSH = 0x08, TCP_CWR = 0x80;
+    private static final int ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_IPV6 = 0x86DD;
+
+    /** Bytes before the IP header in each packet: 0 on a TUN device, an Ethernet header on a TAP device. */
+    private final int link;
 
     private DirectBuffer frame;
     private int base;         // the frame's offset in `frame`
@@ -28,8 +32,8 @@ final class GsoSplitter {
     private boolean gso;
     private boolean ipv6;
     private int protocol;
-    private int headers;      // bytes of IP + L4 headers, from the start of the packet
-    private int l4;           // transport header's offset from the start of the packet
+    private int headers;      // bytes of link + IP + L4 headers, from the start of the packet
+    private int l4;           // transport header's offset from the start of the packet (link header included)
     private int segmentSize;
     private int payloadStart; // absolute offsets in the frame
     private int next;
@@ -40,6 +44,15 @@ final class GsoSplitter {
     long dropped;             // malformed frames and segments too big for their slot
     long superPackets;        // GSO frames split (tests check offloads happened)
 
+
+    GsoSplitter() {
+        this(0);
+    }
+
+    /** {@code linkHeader}: 0 for IP packets (TUN), 14 for Ethernet frames (TAP), whose header each segment copies. */
+    GsoSplitter(int linkHeader) {
+        this.link = linkHeader;
+    }
 
     boolean hasNext() {
         return pending;
@@ -60,7 +73,8 @@ final class GsoSplitter {
         needsCsum = (VirtioNetHdr.flags(frame, base) & VirtioNetHdr.F_NEEDS_CSUM) != 0;
         csumStart = VirtioNetHdr.csumStart(frame, base);
         csumOffset = VirtioNetHdr.csumOffset(frame, base);
-        int version = (frame.getByte(p) & 0xff) >> 4;
+        if (length <= VirtioNetHdr.SIZE + link) return drop();
+        int version = (frame.getByte(p + link) & 0xff) >> 4;
         ipv6 = version == 6;
         if (needsCsum && csumStart + csumOffset + 2 > length - VirtioNetHdr.SIZE) return drop();
         gso = type != VirtioNetHdr.GSO_NONE;
@@ -71,12 +85,16 @@ final class GsoSplitter {
             return true;
         }
         if (version != 4 && version != 6) return drop();
+        if (link > 0) {   // an Ethernet frame: a super-packet must be untagged IPv4 or IPv6
+            int etherType = frame.getShort(p + link - 2, ByteOrder.BIG_ENDIAN) & 0xffff;
+            if (etherType != (ipv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4)) return drop();
+        }
         protocol = type == VirtioNetHdr.GSO_UDP_L4 ? Checksum.PROTO_UDP : Checksum.PROTO_TCP;
         if (type != VirtioNetHdr.GSO_TCPV4 && type != VirtioNetHdr.GSO_TCPV6 && type != VirtioNetHdr.GSO_UDP_L4) return drop();
         // the transport header starts at csum_start (after any IPv6 extension headers); recompute the header
         // length from it, as the kernel's hdr_len may cover more than the headers
         l4 = csumStart;
-        int minL4 = ipv6 ? 40 : (frame.getByte(p) & 0xf) * 4;
+        int minL4 = link + (ipv6 ? 40 : (frame.getByte(p + link) & 0xf) * 4);
         if (!needsCsum || l4 < minL4) return drop();
         if (VirtioNetHdr.SIZE + l4 + (protocol == Checksum.PROTO_TCP ? 20 : 8) > length) return drop();
         int l4Header = protocol == Checksum.PROTO_TCP ? ((frame.getByte(p + l4 + 12) & 0xff) >> 4) * 4 : 8;
@@ -137,13 +155,14 @@ final class GsoSplitter {
         int p = base + VirtioNetHdr.SIZE;
         dst.putBytes(off, frame, p, headers);
         dst.putBytes(off + headers, frame, p + headers + offsetInStream, payload);
+        int ip = off + link, ipLen = len - link;
         if (ipv6) {
-            dst.putShort(off + 4, (short) (len - 40), ByteOrder.BIG_ENDIAN);
+            dst.putShort(ip + 4, (short) (ipLen - 40), ByteOrder.BIG_ENDIAN);
         } else {
-            dst.putShort(off + 2, (short) len, ByteOrder.BIG_ENDIAN);
-            int id = frame.getShort(p + 4, ByteOrder.BIG_ENDIAN) & 0xffff;
-            dst.putShort(off + 4, (short) (id + i), ByteOrder.BIG_ENDIAN);
-            Checksum.ipv4Header(dst, off);
+            dst.putShort(ip + 2, (short) ipLen, ByteOrder.BIG_ENDIAN);
+            int id = frame.getShort(p + link + 4, ByteOrder.BIG_ENDIAN) & 0xffff;
+            dst.putShort(ip + 4, (short) (id + i), ByteOrder.BIG_ENDIAN);
+            Checksum.ipv4Header(dst, ip);
         }
         int t = off + l4, l4Length = len - l4, field;
         if (protocol == Checksum.PROTO_TCP) {
@@ -159,7 +178,7 @@ final class GsoSplitter {
             field = t + 6;
         }
         dst.putShort(field, (short) 0);
-        int c = ~Checksum.sum(dst, t, l4Length, Checksum.pseudoHeader(dst, off, ipv6, protocol, l4Length)) & 0xffff;
+        int c = ~Checksum.sum(dst, t, l4Length, Checksum.pseudoHeader(dst, ip, ipv6, protocol, l4Length)) & 0xffff;
         if (c == 0 && protocol == Checksum.PROTO_UDP) c = 0xffff;
         dst.putShort(field, (short) c, ByteOrder.BIG_ENDIAN);
         return len;

@@ -22,6 +22,8 @@ import java.nio.ByteBuffer;
 public final class TunDevice implements AutoCloseable {
     /** A frame read with offloads: virtio_net_hdr + the largest IP packet, rounded to a cache line. */
     static final int FRAME_SIZE = 65600;
+    /** An untagged Ethernet header, before each packet of a TAP device. */
+    public static final int ETHERNET_HEADER = 14;
     /** Frames read per system call (or io_uring submission) with offloads. */
     static final int FRAMES = 8;
     private static final int TUN_F_CSUM = 0x01, TUN_F_TSO4 = 0x02, TUN_F_TSO6 = 0x04, TUN_F_USO4 = 0x20, TUN_F_USO6 = 0x40;
@@ -39,7 +41,8 @@ public final class TunDevice implements AutoCloseable {
     private UnsafeBuffer frames;
     private int[] frameLengths;
     private int framesRead, frameIndex;
-    private final GsoSplitter splitter = new GsoSplitter();
+    private final GsoSplitter splitter;
+    private final boolean tap;
     private final UnsafeBuffer userView = new UnsafeBuffer(0, 0);
     private int[] lengths = new int[0];
 
@@ -48,8 +51,10 @@ public final class TunDevice implements AutoCloseable {
     private PlainFrames plainFrames;
     private final ThreadLocal<PlainFrames> singleFrame;
 
-    private TunDevice(String name, int mtu, NativeFd fd, boolean vnetHdr, int offloadFlags, TunIo io) {
+    private TunDevice(String name, int mtu, NativeFd fd, boolean vnetHdr, int offloadFlags, TunIo io, boolean tap) {
         this.name = name;
+        this.tap = tap;
+        this.splitter = new GsoSplitter(tap ? ETHERNET_HEADER : 0);
         this.mtu = mtu;
         this.fd = fd;
         this.vnetHdr = vnetHdr;
@@ -69,7 +74,7 @@ public final class TunDevice implements AutoCloseable {
 
     /** As {@link #create(String, int)}, with offloads and io_uring as {@code options} ask (where the kernel can). */
     public static TunDevice create(String name, int mtu, TunOptions options) throws TunException {
-        int raw = TunSetup.open(name, options.offloads());
+        int raw = TunSetup.open(name, options.offloads(), options.tap());
         NativeFd fd;
         try {
             fd = new NativeFd(raw, name);
@@ -87,7 +92,7 @@ public final class TunDevice implements AutoCloseable {
             }
         }
         TunIo io = options.ioUring() ? UringTunIo.openOrNull(fd) : null;
-        TunDevice tun = new TunDevice(name, mtu, fd, options.offloads(), flags, io);
+        TunDevice tun = new TunDevice(name, mtu, fd, options.offloads(), flags, io, options.tap());
         try {
             TunSetup.setMtuAndUp(name, mtu);
         } catch (TunException e) {
@@ -103,6 +108,11 @@ public final class TunDevice implements AutoCloseable {
 
     public int mtu() {
         return mtu;
+    }
+
+    /** True for a TAP device: packets are Ethernet frames. */
+    public boolean isTap() {
+        return tap;
     }
 
     /** Packets split from a super-packet that were larger than the batch's slots, dropped (reader thread writes). */
@@ -251,12 +261,12 @@ public final class TunDevice implements AutoCloseable {
      */
     public int writeBatch(PacketBatch batch) throws IOException {
         if (batch.count() == 0) return 0;
-        if (vnetHdr) {
+        if (vnetHdr && !tap) {   // TCP runs coalesce into IP super-packets; Ethernet frames go one by one
             if (coalescer == null || coalescer.capacity() < batch.capacity()) coalescer = new TcpCoalescer(batch.capacity());
             coalescer.plan(batch);
             return io.write(coalescer);
         }
-        if (plainFrames == null || plainFrames.capacity() < batch.capacity()) plainFrames = new PlainFrames(batch.capacity(), false);
+        if (plainFrames == null || plainFrames.capacity() < batch.capacity()) plainFrames = new PlainFrames(batch.capacity(), vnetHdr);
         return io.write(plainFrames.of(batch));
     }
 

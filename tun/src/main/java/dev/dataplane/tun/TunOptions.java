@@ -9,16 +9,23 @@ package dev.dataplane.tun;
  *                 back to plain packets where the kernel refuses.
  * @param ioUring  batches go through an io_uring (many reads or writes per system call) instead of one
  *                 read(2)/write(2) per packet. Falls back to system calls where io_uring is unavailable.
+ * @param tap      a TAP device carrying Ethernet frames; offloads then split super-frames with their Ethernet
+ *                 header, and writes are not coalesced.
  */
-public record TunOptions(boolean offloads, boolean ioUring) {
+public record TunOptions(boolean offloads, boolean ioUring, boolean tap) {
     /** Plain packets, one system call each: what {@link TunDevice#create(String, int)} uses. */
-    public static final TunOptions DEFAULT = new TunOptions(false, false);
+    public static final TunOptions DEFAULT = new TunOptions(false, false, false);
 
     public TunOptions withOffloads(boolean on) {
-        return new TunOptions(on, ioUring);
+        return new TunOptions(on, ioUring, tap);
     }
 
     public TunOptions withIoUring(boolean on) {
-        return new TunOptions(offloads, on);
+        return new TunOptions(offloads, on, tap);
+    }
+
+    /** A TAP device (IFF_TAP): Ethernet frames instead of IP packets, for modes that bridge layer 2. */
+    public TunOptions withTap(boolean on) {
+        return new TunOptions(offloads, ioUring, on);
     }
 }

@@ -16,7 +16,7 @@ final class TunSetup {
     static final int MAX_NAME = 15;
     private static final long TUNSETIFF = 0x400454caL, TUNSETOFFLOAD = 0x400454d0L;
     private static final long SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914, SIOCSIFMTU = 0x8922;
-    private static final short IFF_TUN = 0x0001, IFF_NO_PI = 0x1000, IFF_VNET_HDR = 0x4000, IFF_TUN_EXCL = (short) 0x8000;
+    private static final short IFF_TUN = 0x0001, IFF_TAP = 0x0002, IFF_NO_PI = 0x1000, IFF_VNET_HDR = 0x4000, IFF_TUN_EXCL = (short) 0x8000;
     private static final short IFF_UP = 0x1;
     private static final int O_RDWR = 2, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     private static final int AF_INET = 2, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000;
@@ -39,10 +39,10 @@ final class TunSetup {
     }
 
     /**
-     * Opens /dev/net/tun and attaches a new TUN device {@code name}, refusing an existing one
+     * Opens /dev/net/tun and attaches a new TUN (or TAP) device {@code name}, refusing an existing one
      * (IFF_TUN_EXCL). Returns the non-blocking fd.
      */
-    static int open(String name, boolean vnetHdr) throws TunException {
+    static int open(String name, boolean vnetHdr, boolean tap) throws TunException {
         byte[] nameBytes = validName(name);
         try (Arena arena = Arena.ofConfined()) {
             int fd = (int) Libc.OPEN.invokeExact(Libc.state(), arena.allocateFrom(CLONE_DEVICE),
@@ -58,7 +58,7 @@ final class TunSetup {
                 });
             }
             MemorySegment ifr = ifreq(arena, nameBytes);
-            short flags = (short) (IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL | (vnetHdr ? IFF_VNET_HDR : 0));
+            short flags = (short) ((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL | (vnetHdr ? IFF_VNET_HDR : 0));
             ifr.set(JAVA_SHORT, IFR_DATA, flags);
             int e = Libc.ioctl(fd, TUNSETIFF, ifr);
             if (e != 0) {

@@ -126,6 +126,11 @@ public final class UdpEndpoint {
         }
     }
 
+    /** Same address (and scope), whatever the ports: a VXLAN peer sends from a port per flow. */
+    public boolean sameAddress(UdpEndpoint e) {
+        return e.ipv6 == ipv6 && e.scopeId == scopeId && Arrays.equals(e.address, address);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof UdpEndpoint e && e.ipv6 == ipv6 && e.port == port && e.scopeId == scopeId

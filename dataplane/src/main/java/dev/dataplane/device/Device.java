@@ -1,0 +1,111 @@
+package dev.dataplane.device;
+
+import dev.dataplane.tun.UdpSocket;
+
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * What every tunnel mode shares: the inside device, the UDP socket, one set of drop counters, the log, and how
+ * a device dies. A mode (WireGuard, VXLAN) adds its state and plugs its per-packet work into the one batched
+ * pipeline ({@link TunToWire}, {@link WireToTun}) as transforms.
+ */
+public abstract class Device implements AutoCloseable {
+    final String name;
+    final Clock clock;
+    final DeviceStats stats = new DeviceStats();
+    protected final PacketDevice tun;
+    private final PrintStream log;
+    private volatile Runnable onFatal;
+    private volatile Throwable failure;
+    protected volatile UdpSocket socket;
+
+    protected Device(String name, PacketDevice tun, Clock clock, PrintStream log) {
+        this.name = name;
+        this.tun = tun;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    public abstract void start();
+
+    @Override
+    public abstract void close();
+
+    public String name() {
+        return name;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public DeviceStats stats() {
+        return stats;
+    }
+
+    /** Drops for {@code reason}, including those the inside device made before a packet reached the engine. */
+    public long drops(DropReason reason) {
+        return stats.drops(reason) + (reason == DropReason.OVERSIZE ? tun.oversizeDrops() : 0);
+    }
+
+    /** The counters in Prometheus' text format (docs/metrics.md lists them); any thread. */
+    public abstract String metricsText();
+
+    /** The UDP socket, or null before it is bound; the data threads read it afresh for every batch. */
+    public UdpSocket socket() {
+        return socket;
+    }
+
+    public int mtu() {
+        return tun.mtu();
+    }
+
+    public void logLine(String message) {
+        log.println(LocalTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME) + " " + name + ": " + message);
+    }
+
+    /** Called once when the device cannot go on (its inside device vanished); the owner shuts it down. */
+    public void onFatal(Runnable action) {
+        this.onFatal = action;
+    }
+
+    public void fatal(String why) {
+        logLine(why);
+        Runnable r = onFatal;
+        if (r != null) r.run();
+    }
+
+    /**
+     * A data or control thread hit an error it cannot handle: the device must not go on half alive (the control
+     * socket answering, nothing moving), so this records why and shuts it down like {@link #fatal}; the process
+     * then exits non-zero ({@link #failure}).
+     */
+    public void died(String thread, Throwable t) {
+        if (failure != null) return;   // the first death is the reason; what follows from it is noise
+        failure = t;
+        java.io.StringWriter trace = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(trace));
+        fatal(thread + " died: " + t + "\n" + trace.toString().strip());
+    }
+
+    /** Starts a data thread; if {@code loop} throws, {@code stop} ends it and the device stops ({@link #died}). */
+    public void startDataThread(String name, Runnable loop, Runnable stop) {
+        Thread t = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (RuntimeException | Error e) {
+                stop.run();
+                died(name, e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Why the device stopped on its own, if a thread died; null otherwise. */
+    public Throwable failure() {
+        return failure;
+    }
+}

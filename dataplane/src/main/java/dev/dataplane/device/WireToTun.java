@@ -1,0 +1,91 @@
+package dev.dataplane.device;
+
+import dev.dataplane.tun.PacketBatch;
+import dev.dataplane.tun.UdpSocket;
+
+import java.io.IOException;
+
+/**
+ * Wire → inside device, run to completion on one thread a batch at a time: recvmmsg (GRO-coalesced runs split
+ * into slots), the mode's {@link InboundTransform} checks and unwraps each datagram in place, the inner packets
+ * are compacted and written in one batch (with TUN offloads, runs of one TCP flow go up as one super-packet).
+ */
+public final class WireToTun implements Runnable {
+    private final Device device;
+    private final InboundTransform transform;
+    private final int slot;
+    private volatile boolean running = true;
+
+    public WireToTun(Device device, InboundTransform transform, int slot) {
+        this.device = device;
+        this.transform = transform;
+        this.slot = slot;
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        GrowingBatch buffers = new GrowingBatch(device, slot, 0, "inbound");
+        int headroom = transform.headroom();
+        while (running) {
+            PacketBatch batch = buffers.batch;
+            UdpSocket socket = device.socket();
+            if (socket == null) {
+                sleepBriefly();
+                continue;
+            }
+            int n;
+            try {
+                n = socket.receiveBatch(batch);
+            } catch (IOException e) {
+                receiveFailed(socket, e);
+                continue;
+            }
+            int out = 0, slotSize = batch.slotSize();
+            for (int i = 0; i < n; i++) {
+                if (batch.length(i) >= slotSize) {   // filled its slot: probably cut short by the receive
+                    device.stats.drop(DropReason.OVERSIZE);
+                    continue;
+                }
+                int innerLen = transform.decapsulate(batch, i);
+                if (innerLen <= 0) continue;
+                // keep the inner packet for one batched write; slots before it that were dropped are reused
+                int dst = out * slotSize + headroom;
+                int src = batch.offset(i) + headroom;
+                if (src != dst) batch.view().putBytes(dst, batch.view(), src, innerLen);
+                batch.set(out++, headroom, innerLen);
+            }
+            batch.count(out);
+            if (out > 0) {
+                try {
+                    device.tun.writeBatch(batch);
+                } catch (IOException e) {
+                    for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
+                }
+            }
+            buffers.growAfterOversize();   // a datagram did not fit (the peer's MTU is larger): carry the next ones
+        }
+    }
+
+    /**
+     * A receive failed. If the socket was closed (shutdown, or a port change swapped it) the loop just takes the
+     * current one; otherwise it is a real error: say so and back off briefly.
+     */
+    private void receiveFailed(UdpSocket socket, IOException e) {
+        if (running && device.socket() == socket) {
+            device.logLine("UDP receive failed: " + e.getMessage());
+            sleepBriefly();
+        }
+    }
+
+    static void sleepBriefly() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
