@@ -51,18 +51,26 @@ public final class Netns implements AutoCloseable {
 
     /** Runs a command inside the namespace, returning its exit status and not throwing on failure. */
     public int status(String... cmd) throws IOException {
+        return result(cmd).status();
+    }
+
+    /** A finished command: its exit status (-1 if it timed out) and everything it printed. */
+    public record Result(int status, String output) {}
+
+    /** Runs a command inside the namespace, returning its status and output and not throwing on failure. */
+    public Result result(String... cmd) throws IOException {
         Process p = new ProcessBuilder(inside(Map.of(), cmd)).redirectErrorStream(true).start();
         try {
-            p.getInputStream().readAllBytes();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return -1;
+                return new Result(-1, out);
             }
-            return p.exitValue();
+            return new Result(p.exitValue(), out);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            return -1;
+            return new Result(-1, "");
         }
     }
 
