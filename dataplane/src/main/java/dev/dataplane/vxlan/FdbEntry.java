@@ -40,7 +40,7 @@ public record FdbEntry(long mac, List<Vtep> vteps, State state, Seen seen) {
     /** The entry as `bridge fdb show` prints it, one line per VTEP. */
     void print(StringBuilder out, String device, int defaultPort, int defaultVni) {
         for (Vtep v : vteps) {
-            out.append(EthernetFrame.format(mac)).append(" dev ").append(device).append(" dst ").append(v.address().getHostAddress());
+            out.append(EthernetFrame.format(mac)).append(" dev ").append(device).append(" dst ").append(v.endpoint().hostString());
             if (v.port() != defaultPort) out.append(" port ").append(v.port());
             if (v.vni() != defaultVni) out.append(" vni ").append(v.vni());
             out.append(" self");

@@ -145,12 +145,16 @@ public final class UdpEndpoint {
     /** "1.2.3.4:51820" or "[fd00::1]:51820", the form wg(8) prints. */
     @Override
     public String toString() {
+        return ipv6 ? "[" + hostString() + "]:" + port : hostString() + ":" + port;
+    }
+
+    /** The address as ip(8) and bridge(8) print it: "1.2.3.4", "fd00::1". */
+    public String hostString() {
         InetAddress ip = toInetSocketAddress().getAddress();
-        if (ip instanceof Inet4Address) return ip.getHostAddress() + ":" + port;
+        if (ip instanceof Inet4Address) return ip.getHostAddress();
         String s = ip.getHostAddress();
         int pct = s.indexOf('%');
-        String host = compressV6(pct < 0 ? s : s.substring(0, pct)) + (pct < 0 ? "" : s.substring(pct));
-        return "[" + host + "]:" + port;
+        return compressV6(pct < 0 ? s : s.substring(0, pct)) + (pct < 0 ? "" : s.substring(pct));
     }
 
     /** Java prints fd00:0:0:0:0:0:0:1; wg and ip print fd00::1 (RFC 5952: longest zero run as ::). */

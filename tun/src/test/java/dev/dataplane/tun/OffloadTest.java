@@ -317,4 +317,54 @@ class OffloadTest {
         gather(c, 0).getBytes(VirtioNetHdr.SIZE, got);
         assertArrayEquals(expected, got);
     }
+
+    /**
+     * A TAP device hands over the same super-packets behind an Ethernet header (csum_start counts it): each
+     * segment must be that header followed by exactly the segment a TUN device would have produced.
+     */
+    @ParameterizedTest(name = "v6={0} protocol={1} gso={2}")
+    @CsvSource({"false,6,1360", "true,6,1360", "false,17,1360", "true,6,0"})
+    void splitsEthernetFramesLikeIpPackets(boolean v6, int protocol, int gso) {
+        UnsafeBuffer ip = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TunDevice.FRAME_SIZE, 64));
+        int len = superFrame(ip, 0, v6, protocol, 3 * 1360 + 99, gso, ACK | PSH, new Random(11));
+        UnsafeBuffer eth = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TunDevice.FRAME_SIZE, 64));
+        int link = TunDevice.ETHERNET_HEADER;
+        eth.putBytes(0, ip, 0, VirtioNetHdr.SIZE);
+        eth.putShort(2, (short) (ip.getShort(2, ByteOrder.LITTLE_ENDIAN) + link), ByteOrder.LITTLE_ENDIAN);   // hdr_len
+        eth.putShort(6, (short) (ip.getShort(6, ByteOrder.LITTLE_ENDIAN) + link), ByteOrder.LITTLE_ENDIAN);   // csum_start
+        for (int i = 0; i < 12; i++) eth.putByte(VirtioNetHdr.SIZE + i, (byte) (0x50 + i));
+        eth.putShort(VirtioNetHdr.SIZE + 12, (short) (v6 ? 0x86DD : 0x0800), ByteOrder.BIG_ENDIAN);
+        eth.putBytes(VirtioNetHdr.SIZE + link, ip, VirtioNetHdr.SIZE, len - VirtioNetHdr.SIZE);
+
+        GsoSplitter tun = new GsoSplitter(), tap = new GsoSplitter(link);
+        assertTrue(tun.load(ip, 0, len));
+        assertTrue(tap.load(eth, 0, len + link));
+        PacketBatch a = new PacketBatch(8, 8192), b = new PacketBatch(8, 8192);
+        int n = 0;
+        while (tun.hasNext()) {
+            assertTrue(tap.hasNext(), "as many Ethernet segments as IP segments");
+            int la = tun.next(a.view(), a.offset(n), a.maxPacket());
+            int lb = tap.next(b.view(), b.offset(n), b.maxPacket());
+            assertEquals(la + link, lb, "segment " + n);
+            for (int j = 0; j < link; j++) assertEquals(eth.getByte(VirtioNetHdr.SIZE + j), b.view().getByte(b.offset(n) + j));
+            for (int j = 0; j < la; j++) {
+                assertEquals(a.view().getByte(a.offset(n) + j), b.view().getByte(b.offset(n) + link + j), "segment " + n + " byte " + j);
+            }
+            n++;
+        }
+        assertFalse(tap.hasNext());
+        assertEquals(gso == 0 ? 1 : 4, n);
+    }
+
+    @Test
+    void refusesAnEthernetSuperPacketThatIsNotIp() {
+        UnsafeBuffer ip = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TunDevice.FRAME_SIZE, 64));
+        int len = superFrame(ip, 0, false, TCP, 4000, 1360, ACK, new Random(2));
+        UnsafeBuffer eth = new UnsafeBuffer(BufferUtil.allocateDirectAligned(TunDevice.FRAME_SIZE, 64));
+        eth.putBytes(0, ip, 0, VirtioNetHdr.SIZE);
+        eth.putShort(6, (short) (ip.getShort(6, ByteOrder.LITTLE_ENDIAN) + 14), ByteOrder.LITTLE_ENDIAN);
+        eth.putShort(VirtioNetHdr.SIZE + 12, (short) 0x8100, ByteOrder.BIG_ENDIAN);   // a VLAN tag where IPv4 belongs
+        eth.putBytes(VirtioNetHdr.SIZE + 14, ip, VirtioNetHdr.SIZE, len - VirtioNetHdr.SIZE);
+        assertFalse(new GsoSplitter(14).load(eth, 0, len + 14));
+    }
 }
