@@ -15,14 +15,18 @@ import java.util.Arrays;
  * <p>{@link #plan} lays out, per frame to write, a native iovec list: the virtio_net_hdr, then either the
  * whole packet or a rewritten copy of the first segment's headers followed by every segment's payload. The
  * payloads stay in the batch slots (no copy). Same-flow packets keep their order; flows may be reordered
- * relative to each other, as GRO does.
+ * relative to each other, as GRO does. On a TAP device each packet is an Ethernet frame: the IP packet starts
+ * after the link header, which segments of one flow must share and the super-frame carries once.
  */
 final class TcpCoalescer implements FrameList {
     static final int MAX_SEGMENTS = 64, MAX_IP_LENGTH = 65535;
     private static final int SCRATCH_PER_FRAME = 16 + 128; // virtio_net_hdr, then room for IPv6 + TCP headers
     private static final int TCP_ACK = 0x10, TCP_PSH = 0x08;
 
+    private static final int ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_IPV6 = 0x86DD;
+
     private final int capacity;
+    private final int link;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer iovecs;
     private final int[] firstSlot, count, segment, nextSeq, ipLength, hash, nextInGroup, lastSlot;
@@ -32,7 +36,13 @@ final class TcpCoalescer implements FrameList {
     long superPackets; // frames written that carry several segments (tests check coalescing happened)
 
     TcpCoalescer(int capacity) {
+        this(capacity, 0);
+    }
+
+    /** {@code linkHeader}: 0 for IP packets (TUN), 14 for Ethernet frames (TAP). */
+    TcpCoalescer(int capacity, int linkHeader) {
         this.capacity = capacity;
+        this.link = linkHeader;
         this.scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * SCRATCH_PER_FRAME, 64));
         this.iovecs = new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity * 3 * 16, 64));
         firstSlot = new int[capacity];
@@ -60,8 +70,8 @@ final class TcpCoalescer implements FrameList {
         int groups = 0;
         for (int i = 0; i < n; i++) {
             nextInGroup[i] = -1;
-            int off = batch.offset(i), len = batch.length(i);
-            int h = tcpFlowHash(b, off, len);
+            int off = batch.offset(i) + link, len = batch.length(i) - link;
+            int h = len > 0 && ipEtherType(b, off, len) ? tcpFlowHash(b, off, len) : 0;
             int g = -1;
             if (h != 0) {
                 for (int k = groups - 1; k >= 0; k--) {
@@ -140,11 +150,11 @@ final class TcpCoalescer implements FrameList {
 
     private int coalesced(PacketBatch batch, int g, int iov) {
         UnsafeBuffer b = batch.view();
-        int first = firstSlot[g], off = batch.offset(first);
+        int first = firstSlot[g], off = batch.offset(first) + link;
         boolean v6 = version(b, off) == 6;
         int ip = v6 ? 40 : 20, tcpLen = ((b.getByte(off + ip + 12) & 0xff) >> 4) * 4, headers = ip + tcpLen;
-        int s = g * SCRATCH_PER_FRAME, h = s + 16;
-        scratch.putBytes(h, b, off, headers);
+        int s = g * SCRATCH_PER_FRAME, h = s + 16 + link;   // the link header (if any) goes just before h
+        scratch.putBytes(h - link, b, off - link, link + headers);
         int total = ipLength[g];
         if (v6) {
             scratch.putShort(h + 4, (short) (total - 40), ByteOrder.BIG_ENDIAN);
@@ -158,14 +168,14 @@ final class TcpCoalescer implements FrameList {
         int pseudo = Checksum.pseudoHeader(scratch, h, v6, Checksum.PROTO_TCP, total - ip);
         scratch.putShort(h + ip + 16, (short) pseudo, ByteOrder.BIG_ENDIAN);
         VirtioNetHdr.put(scratch, s, VirtioNetHdr.F_NEEDS_CSUM, v6 ? VirtioNetHdr.GSO_TCPV6 : VirtioNetHdr.GSO_TCPV4,
-                headers, segment[g], ip, 16);
+                link + headers, segment[g], link + ip, 16);
         putIovec(iov, scratch.addressOffset() + s, VirtioNetHdr.SIZE);
-        putIovec(iov + 1, scratch.addressOffset() + h, headers);
+        putIovec(iov + 1, scratch.addressOffset() + h - link, link + headers);
         int used = 2;
         for (int i = first; i >= 0; i = nextInGroup[i]) {
-            int o = batch.offset(i), len = batch.length(i);
+            int o = batch.offset(i) + link, len = batch.length(i) - link;
             int payload = payloadLength(b, o, len);
-            putIovec(iov + used++, batch.address(i) + (len - payload), payload);
+            putIovec(iov + used++, batch.address(i) + (batch.length(i) - payload), payload);
         }
         return used;
     }
@@ -214,9 +224,19 @@ final class TcpCoalescer implements FrameList {
         return h == 0 ? 1 : h;
     }
 
-    private static boolean sameFlow(UnsafeBuffer b, PacketBatch batch, int firstSlot, int off) {
-        int o = batch.offset(firstSlot);
+    /** Without a link header always true; with one, the frame must carry untagged IPv4 or IPv6, as its IP header says. */
+    private boolean ipEtherType(UnsafeBuffer b, int off, int len) {
+        if (link == 0) return true;
+        int type = b.getShort(off - 2, ByteOrder.BIG_ENDIAN) & 0xffff;
+        return type == (version(b, off) == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
+    }
+
+    private boolean sameFlow(UnsafeBuffer b, PacketBatch batch, int firstSlot, int off) {
+        int o = batch.offset(firstSlot) + link;
         if (version(b, o) != version(b, off)) return false;
+        if (link > 0 && (b.getLong(o - link) != b.getLong(off - link) || b.getInt(o - link + 8) != b.getInt(off - link + 8))) {
+            return false;   // other MAC addresses: another link-level flow
+        }
         if (version(b, off) == 4) return b.getLong(o + 12) == b.getLong(off + 12) && b.getInt(o + 20) == b.getInt(off + 20);
         for (int i = 8; i < 40; i += 8) if (b.getLong(o + i) != b.getLong(off + i)) return false;
         return b.getInt(o + 40) == b.getInt(off + 40);
@@ -224,7 +244,7 @@ final class TcpCoalescer implements FrameList {
 
     /** Same flow established; can the packet at {@code off} extend group {@code g}? */
     private boolean canAppend(UnsafeBuffer b, PacketBatch batch, int g, int off, int len) {
-        int o = batch.offset(firstSlot[g]);
+        int o = batch.offset(firstSlot[g]) + link;
         boolean v6 = version(b, off) == 6;
         int ip = v6 ? 40 : 20;
         int payload = payloadLength(b, off, len);

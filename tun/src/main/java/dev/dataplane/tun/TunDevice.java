@@ -261,8 +261,10 @@ public final class TunDevice implements AutoCloseable {
      */
     public int writeBatch(PacketBatch batch) throws IOException {
         if (batch.count() == 0) return 0;
-        if (vnetHdr && !tap) {   // TCP runs coalesce into IP super-packets; Ethernet frames go one by one
-            if (coalescer == null || coalescer.capacity() < batch.capacity()) coalescer = new TcpCoalescer(batch.capacity());
+        if (vnetHdr) {   // runs of one TCP flow go up as one super-packet (on a TAP device, one super-frame)
+            if (coalescer == null || coalescer.capacity() < batch.capacity()) {
+                coalescer = new TcpCoalescer(batch.capacity(), tap ? ETHERNET_HEADER : 0);
+            }
             coalescer.plan(batch);
             return io.write(coalescer);
         }

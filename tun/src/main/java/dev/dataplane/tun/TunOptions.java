@@ -9,8 +9,8 @@ package dev.dataplane.tun;
  *                 back to plain packets where the kernel refuses.
  * @param ioUring  batches go through an io_uring (many reads or writes per system call) instead of one
  *                 read(2)/write(2) per packet. Falls back to system calls where io_uring is unavailable.
- * @param tap      a TAP device carrying Ethernet frames; offloads then split super-frames with their Ethernet
- *                 header, and writes are not coalesced.
+ * @param tap      a TAP device carrying Ethernet frames; offloads then split and coalesce super-frames with
+ *                 their Ethernet header.
  */
 public record TunOptions(boolean offloads, boolean ioUring, boolean tap) {
     /** Plain packets, one system call each: what {@link TunDevice#create(String, int)} uses. */

@@ -26,7 +26,8 @@ public final class EndToEnd {
             VethPath::new,
             WireGuardPath::ours,
             WireGuardPath::wireguardGo,
-            KernelVxlanPath::new);
+            KernelVxlanPath::new,
+            OurVxlanPath::new);
     /** Ratios in the table are against these (and every extra wireguard-go row), when they were measured. */
     static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan");
     /**
