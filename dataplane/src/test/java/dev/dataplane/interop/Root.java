@@ -16,4 +16,10 @@ public final class Root {
         if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail(why + " (in CI: not skipped)");
         Assumptions.assumeTrue(false, why);
     }
+
+    /** Something a test needs is missing (a tool, an image): skipped with the reason, but failed under CI=true. */
+    public static void missing(String why) {
+        if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail(why + " (in CI: not skipped)");
+        Assumptions.assumeTrue(false, why);
+    }
 }
