@@ -86,6 +86,14 @@ final class KernelPeer implements AutoCloseable {
         throw new IOException("kernel peer did not come up:\n" + log);
     }
 
+    /** The console once it shows {@code marker}, or as it is after {@code seconds}. */
+    String awaitConsole(String marker, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String text;
+        while (!(text = console()).contains(marker) && System.nanoTime() < deadline) Thread.sleep(250);
+        return text;
+    }
+
     /** Everything the guest printed so far. */
     String console() throws IOException {
         Path log = work.resolve("console.log");
