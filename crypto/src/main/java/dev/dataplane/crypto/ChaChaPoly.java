@@ -105,4 +105,57 @@ public final class ChaChaPoly {
         if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
         return scratch;
     }
+
+    /**
+     * ChaCha20-Poly1305 with an explicit nonce of a fixed 4-byte salt and an 8-byte per-packet IV, and AAD: the
+     * form ESP uses (RFC 7634). One instance per key, one thread; allocation-free per packet.
+     */
+    public static final class Raw {
+        private final ChaCha20Poly1305Engine engine = new ChaCha20Poly1305Engine();
+        private final int[] key8 = new int[8];
+        private final int salt;
+        private final byte[] iv = new byte[8];
+        private byte[] scratch = new byte[2048];
+        private volatile boolean destroyed;
+
+        public Raw(byte[] key32, byte[] salt4) {
+            if (key32.length != AeadKey.LEN || salt4.length != 4) throw new IllegalArgumentException("key 32 bytes, salt 4 bytes");
+            ChaCha20.keyWords(key32, 0, key8);
+            this.salt = word(salt4, 0);
+        }
+
+        /** Encrypts buf[off, off+len) in place, tag after it; the IV is the 8 bytes at ivOff. Returns len + 16, or -1 if destroyed. */
+        public int seal(ByteBuffer buf, int ivOff, int off, int len, byte[] aad, int aadLen) {
+            if (destroyed) return -1;
+            byte[] s = scratch(len + TAG_LEN);
+            buf.get(off, s, 0, len);
+            buf.get(ivOff, iv, 0, 8);
+            engine.seal(key8, salt, word(iv, 0), word(iv, 4), s, 0, len, aad, 0, aadLen);
+            buf.put(off, s, 0, len + TAG_LEN);
+            return len + TAG_LEN;
+        }
+
+        /** Authenticates and decrypts in place (len includes the tag); the plaintext length, or -1. */
+        public int open(ByteBuffer buf, int ivOff, int off, int len, byte[] aad, int aadLen) {
+            if (destroyed || len < TAG_LEN) return -1;
+            int ctLen = len - TAG_LEN;
+            byte[] s = scratch(len);
+            buf.get(off, s, 0, len);
+            buf.get(ivOff, iv, 0, 8);
+            if (!engine.open(key8, salt, word(iv, 0), word(iv, 4), s, 0, ctLen, aad, 0, aadLen)) return -1;
+            buf.put(off, s, 0, ctLen);
+            return ctLen;
+        }
+
+        public void destroy() {
+            destroyed = true;
+            Arrays.fill(key8, 0);
+            Arrays.fill(scratch, (byte) 0);
+        }
+
+        private byte[] scratch(int n) {
+            if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
+            return scratch;
+        }
+    }
 }

@@ -14,15 +14,16 @@ public final class Cli {
             Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N] [--metrics [ADDR:]PORT]
                    dataplane --iface NAME --mode vxlan [--vni 1] [--port 8472] [--local ADDR] [--remote ADDR]
                              [--mtu N] [--learning] [--ageing SECONDS] [--gbp] [--metrics [ADDR:]PORT]
-                   dataplane ctl NAME fdb add|append|replace|del|show|flush … | show
+                   dataplane --iface NAME --mode esp [--config FILE] [--port 4500] [--mtu N]
+                   dataplane ctl NAME fdb add|append|replace|del|show|flush … | xfrm state|policy … | show
                    dataplane demo [--peer wireguard-go|ours]
                    dataplane bench [--quick] [--runs N]
                    dataplane --version | --help
 
               --iface NAME     create TUN device NAME and serve UAPI on /var/run/wireguard/NAME.sock;
                                configure it with wg(8) or wg-quick(8); runs in the foreground
-              --mode MODE      wireguard (the default) or vxlan
-              --mtu N          MTU of the device (default 1420; vxlan: 1450, 1430 over an IPv6 underlay)
+              --mode MODE      wireguard (the default), vxlan or esp
+              --mtu N          MTU of the device (default 1420; vxlan: 1450, 1430 over an IPv6 underlay; esp: 1400)
               --workers N      0 (default, on any core count): each direction runs to completion on one
                                thread, in batches, with offloads; N > 0: N crypto workers per direction
                                behind Disruptor rings, single packets (measured slower; docs/architecture.md)
@@ -39,7 +40,11 @@ public final class Cli {
               --remote ADDR    a VTEP for broadcast and unknown frames (an all-zero FDB entry); repeatable
               --learning       learn source MACs of received frames (aged after --ageing, default 300 s)
               --gbp            accept the Group Based Policy extension (its D bit stops learning)
-              ctl NAME …       change a running vxlan device's forwarding database, like bridge fdb:
+            esp (IPsec tunnel mode, like the kernel's XFRM; docs/esp.md):
+              --config FILE    `ip xfrm` lines without the leading `ip xfrm` (state add …, policy add …)
+              --port N         the ESP-in-UDP (NAT-T) port of encap espinudp SAs (default 4500)
+              ctl NAME …       change a running device: vxlan's forwarding database, like bridge fdb,
+                               or esp's SAs and policies (ctl NAME xfrm state add …, xfrm policy list);
                                ctl NAME fdb add 0a:1b:2c:3d:4e:5f dst 198.18.0.2 [port N] [vni N]
               --daemon         (launcher) run in the background once the UAPI socket is up
               --version        print the version and exit

@@ -27,7 +27,7 @@ final class CtlCommand {
         Path path = UapiServer.socketPath(UapiServer.CONTROL_DIR, o.iface());
         if (!Files.exists(path)) {
             err.println("dataplane ctl: no device " + o.iface() + " (no " + path + "; is dataplane --iface " + o.iface()
-                    + " --mode vxlan running?)");
+                    + " --mode vxlan|esp running?)");
             return Cli.EXIT_FAILURE;
         }
         String command = String.join(" ", o.rest());

@@ -23,6 +23,7 @@ final class DeviceCommand {
 
     static int run(Options o, PrintStream err) throws IOException {
         if (o.mode().equals(Options.VXLAN)) return VxlanCommand.run(o, err);
+        if (o.mode().equals(Options.ESP)) return EspCommand.run(o, err);
         String name = o.iface();
         if (Files.exists(Path.of("/sys/class/net", name))) {
             err.println("dataplane: interface " + name + " already exists");

@@ -10,9 +10,14 @@ import java.util.List;
 /** Parsed command-line flags. Parsing never exits the JVM: errors come back as {@link UsageException}. */
 record Options(String command, String iface, String mode, int mtu, int workers, boolean foreground,
                boolean offloads, boolean ioUring, String peer, java.net.InetSocketAddress metrics, List<String> rest,
-               VxlanConfig vxlan) {
-    static final String WIREGUARD = "wireguard", VXLAN = "vxlan";
+               VxlanConfig vxlan, Esp esp) {
+    static final String WIREGUARD = "wireguard", VXLAN = "vxlan", ESP = "esp";
+
+    /** ESP mode settings: the `ip xfrm` lines to load at start (or none), and the ESP-in-UDP port. */
+    record Esp(java.nio.file.Path config, int natTPort) {}
     static final int WIREGUARD_MTU = 1420;
+    /** 1500 minus the worst case of ESP-in-UDP over IPv6 with AES-GCM: IPv6 40, UDP 8, ESP 16, trailer 2 + 3, ICV 16. */
+    static final int ESP_MTU = 1400;
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -32,6 +37,8 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         List<InetAddress> remotes = new ArrayList<>();
         boolean learning = false, gbp = false;
         List<String> vxlanFlags = new ArrayList<>();
+        java.nio.file.Path espConfig = null;
+        boolean portGiven = false;
         int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
         boolean foreground = true;
         boolean offloads = true;
@@ -54,7 +61,11 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 case "--no-offloads" -> offloads = false;
                 case "--io-uring" -> ioUring = true;
                 case "--vni" -> vni = intValue(args, ++i, vxlanFlag(vxlanFlags, a), 0, VxlanHeader.MAX_VNI);
-                case "--port" -> port = intValue(args, ++i, vxlanFlag(vxlanFlags, a), 1, 65535);
+                case "--port" -> {
+                    port = intValue(args, ++i, a, 1, 65535);
+                    portGiven = true;
+                }
+                case "--config" -> espConfig = java.nio.file.Path.of(value(args, ++i, a));
                 case "--local" -> local = address(value(args, ++i, vxlanFlag(vxlanFlags, a)), a);
                 case "--remote" -> remotes.add(address(value(args, ++i, vxlanFlag(vxlanFlags, a)), a));
                 case "--learning" -> learning = vxlanFlag(vxlanFlags, a) != null;
@@ -76,8 +87,17 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 }
             }
         }
-        if (!mode.equals(WIREGUARD) && !mode.equals(VXLAN)) {
-            throw new UsageException("unsupported --mode " + mode + " (supported: wireguard, vxlan)");
+        if (!mode.equals(WIREGUARD) && !mode.equals(VXLAN) && !mode.equals(ESP)) {
+            throw new UsageException("unsupported --mode " + mode + " (supported: wireguard, vxlan, esp)");
+        }
+        if (portGiven && mode.equals(WIREGUARD)) throw new UsageException("--port is a --mode vxlan or esp flag (wg sets WireGuard's listen-port)");
+        if (espConfig != null && !mode.equals(ESP)) throw new UsageException("--config is a --mode esp flag");
+        Esp esp = null;
+        if (mode.equals(ESP)) {
+            if (!vxlanFlags.isEmpty()) throw new UsageException(vxlanFlags.getFirst() + " is a --mode vxlan flag");
+            if (espConfig != null && !java.nio.file.Files.isReadable(espConfig)) throw new UsageException("--config " + espConfig + ": cannot read it");
+            esp = new Esp(espConfig, portGiven ? port : dev.dataplane.encap.esp.EspPacket.NAT_T_PORT);
+            if (mtu < 0) mtu = ESP_MTU;
         }
         VxlanConfig vxlan = null;
         if (mode.equals(VXLAN)) {
@@ -87,7 +107,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 throw new UsageException(e.getMessage());
             }
             if (mtu < 0) mtu = flannelMtu(local, remotes);
-        } else if (!vxlanFlags.isEmpty()) {
+        } else if (!vxlanFlags.isEmpty() && !mode.equals(ESP)) {
             throw new UsageException(vxlanFlags.getFirst() + " is a --mode vxlan flag");
         }
         if (mtu < 0) mtu = WIREGUARD_MTU;
@@ -98,7 +118,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (!peer.equals("wireguard-go") && !peer.equals("ours")) {
             throw new UsageException("--peer must be wireguard-go or ours");
         }
-        return new Options(command, iface, mode, mtu, workers, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest), vxlan);
+        return new Options(command, iface, mode, mtu, workers, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest), vxlan, esp);
     }
 
     /** `ctl NAME WORDS…`: the words go to the device's control socket as they are. */
@@ -106,7 +126,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (args.length < 3) throw new UsageException("usage: dataplane ctl NAME COMMAND… (for example: fdb show)");
         validateIfaceName(args[1]);
         return new Options("ctl", args[1], VXLAN, 0, 0, true, false, false, "ours", null,
-                List.of(args).subList(2, args.length), null);
+                List.of(args).subList(2, args.length), null, null);
     }
 
     /** flannel's vxlan MTU: a 1500-byte underlay minus the 50 bytes of VXLAN over IPv4, or 70 over IPv6. */

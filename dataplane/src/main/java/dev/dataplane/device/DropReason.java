@@ -18,6 +18,10 @@ public enum DropReason {
     NO_VTEP("no forwarding entry for the destination MAC and no all-zero default entry"),
     WRONG_VNI("VXLAN network identifier is not the device's"),
     BAD_FRAME("inner Ethernet frame too short or longer than the MTU allows"),
+    NO_POLICY("no outbound IPsec policy covers the packet, or its policy has no SA"),
+    UNKNOWN_SPI("no SA for the SPI"),
+    POLICY_MISMATCH("no inbound IPsec policy admits the packet under the SA it came with"),
+    NOT_ESP("IKE message on the ESP-in-UDP port (no IKE daemon here)"),
     OVERSIZE("packet larger than the device's packet buffers"),
     IO_ERROR("I/O error");
 

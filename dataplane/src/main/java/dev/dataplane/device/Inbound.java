@@ -62,18 +62,16 @@ final class Inbound {
         private PacketEvent ev;
 
         @Override
-        public int headroom() {
-            return HEADER;
-        }
-
-        @Override
         public int decapsulate(PacketBatch batch, int i) {
             if (ev == null || ev.buf != batch.buffer()) ev = new PacketEvent(batch.buffer(), batch.view());   // grown
+            int start = batch.offset(i) - i * batch.slotSize();
             ev.at(batch.offset(i), batch.length(i));
             ev.source = batch.endpoint(i);
             classify(ev);
             if (ev.status == PacketEvent.OK) open(aead, ev);
-            return ev.status == PacketEvent.OK ? accept(ev) : -1;
+            int ipLen = ev.status == PacketEvent.OK ? accept(ev) : -1;
+            if (ipLen > 0) batch.set(i, start + HEADER, ipLen);
+            return ipLen;
         }
     }
 

@@ -29,7 +29,6 @@ public final class WireToTun implements Runnable {
     @Override
     public void run() {
         GrowingBatch buffers = new GrowingBatch(device, slot, 0, "inbound");
-        int headroom = transform.headroom();
         while (running) {
             PacketBatch batch = buffers.batch;
             UdpSocket socket = device.socket();
@@ -53,10 +52,9 @@ public final class WireToTun implements Runnable {
                 int innerLen = transform.decapsulate(batch, i);
                 if (innerLen <= 0) continue;
                 // keep the inner packet for one batched write; slots before it that were dropped are reused
-                int dst = out * slotSize + headroom;
-                int src = batch.offset(i) + headroom;
-                if (src != dst) batch.view().putBytes(dst, batch.view(), src, innerLen);
-                batch.set(out++, headroom, innerLen);
+                int src = batch.offset(i), start = src - i * slotSize;
+                if (out != i) batch.view().putBytes(out * slotSize + start, batch.view(), src, innerLen);
+                batch.set(out++, start, innerLen);
             }
             batch.count(out);
             if (out > 0) {

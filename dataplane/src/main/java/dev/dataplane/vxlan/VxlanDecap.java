@@ -31,11 +31,6 @@ final class VxlanDecap implements InboundTransform {
     }
 
     @Override
-    public int headroom() {
-        return VxlanHeader.LENGTH;
-    }
-
-    @Override
     public int decapsulate(PacketBatch batch, int i) {
         UnsafeBuffer b = batch.view();
         int off = batch.offset(i), len = batch.length(i);
@@ -50,6 +45,7 @@ final class VxlanDecap implements InboundTransform {
                 fdb.learn(src, batch.endpoint(i), config.port(), config.vni(), device.clock().nanos());
             }
         }
+        batch.set(i, frame - i * batch.slotSize(), frameLen);
         return frameLen;
     }
 

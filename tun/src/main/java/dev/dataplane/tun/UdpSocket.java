@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * eventfd, so {@link #close()} from another thread ends it at once.
  */
 public final class UdpSocket implements AutoCloseable {
-    private static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+    private static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_MARK = 36, SO_RCVBUFFORCE = 33, SO_SNDBUFFORCE = 32;
     static final int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
     static final int SOL_UDP = 17, UDP_SEGMENT = 103, UDP_GRO = 104;
@@ -56,15 +56,35 @@ public final class UdpSocket implements AutoCloseable {
      */
     public static UdpSocket bind(InetAddress addrOrNull, int port) throws IOException {
         boolean v6 = addrOrNull == null ? ipv6Available() : addrOrNull.getAddress().length == 16;
+        return open(v6, SOCK_DGRAM, 0, addrOrNull, port);
+    }
+
+    /**
+     * The same batched datagram I/O over a raw IP socket for {@code protocol} (ESP is 50): IPv4 if
+     * {@code ipv6} is false, bound to {@code addrOrNull} if given. Sends carry the protocol's payload only (the
+     * kernel writes the IP header); receives on an IPv4 socket start with the IP header, on an IPv6 one without.
+     * No GSO or GRO; endpoints have port 0.
+     */
+    public static UdpSocket rawIp(boolean ipv6, InetAddress addrOrNull, int protocol) throws IOException {
+        if (addrOrNull != null && (addrOrNull.getAddress().length == 16) != ipv6) {
+            throw new IOException("address " + addrOrNull.getHostAddress() + " is not " + (ipv6 ? "IPv6" : "IPv4"));
+        }
+        return open(ipv6, SOCK_RAW, protocol, addrOrNull, 0);
+    }
+
+    private static UdpSocket open(boolean v6, int type, int protocol, InetAddress addrOrNull, int port) throws IOException {
         int raw;
         try {
-            raw = (int) Libc.SOCKET.invokeExact(Libc.state(), v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            raw = (int) Libc.SOCKET.invokeExact(Libc.state(), v6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        if (raw < 0) throw new IOException("socket: " + Libc.strerror(Libc.errno()));
+        if (raw < 0) {
+            int e = Libc.errno();
+            throw new IOException("socket: " + Libc.strerror(e) + (e == Libc.EPERM || e == Libc.EACCES ? " (raw sockets need CAP_NET_RAW)" : ""));
+        }
         try {
-            if (v6) check(Libc.setsockopt(raw, IPPROTO_IPV6, IPV6_V6ONLY, addrOrNull == null ? 0 : 1), "IPV6_V6ONLY");
+            if (v6 && type == SOCK_DGRAM) check(Libc.setsockopt(raw, IPPROTO_IPV6, IPV6_V6ONLY, addrOrNull == null ? 0 : 1), "IPV6_V6ONLY");
             // FORCE lifts net.core.{r,w}mem_max when we may; bursts of small packets need the room
             if (Libc.setsockopt(raw, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER) != 0) Libc.setsockopt(raw, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER);
             if (Libc.setsockopt(raw, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER) != 0) Libc.setsockopt(raw, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER);
@@ -84,8 +104,9 @@ public final class UdpSocket implements AutoCloseable {
             }
             local.readSockaddr(sa, 0);
             // a kernel that knows UDP_SEGMENT (4.18+) accepts a socket-wide size of 0, meaning "per call"
-            boolean gso = Libc.setsockopt(raw, SOL_UDP, UDP_SEGMENT, 0) == 0;
-            return new UdpSocket(new NativeFd(raw, "UDP socket :" + local.port()), v6, local.port(), gso);
+            boolean gso = type == SOCK_DGRAM && Libc.setsockopt(raw, SOL_UDP, UDP_SEGMENT, 0) == 0;
+            String what = type == SOCK_DGRAM ? "UDP socket :" + local.port() : "raw IP socket, protocol " + protocol;
+            return new UdpSocket(new NativeFd(raw, what), v6, local.port(), gso);
         } catch (IOException e) {
             Libc.close(raw);
             throw e;
