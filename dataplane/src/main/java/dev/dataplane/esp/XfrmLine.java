@@ -109,8 +109,11 @@ final class XfrmLine {
                 case "replay-window" -> replay = (int) number(c.value(k), k, 0, ReplayWindow.WINDOW);
                 case "flag" -> {
                     String f = c.value(k);
-                    if (!f.equals("esn")) throw new IllegalArgumentException("flag \"" + printable(f) + "\" is not supported (esn is)");
-                    esn = true;
+                    switch (f) {
+                        case "esn" -> esn = true;
+                        case "af-unspec" -> { }   // inner packets of either family: always so here
+                        default -> throw new IllegalArgumentException("flag \"" + printable(f) + "\" is not supported (esn, af-unspec are)");
+                    }
                 }
                 default -> throw new IllegalArgumentException("unexpected \"" + printable(k) + "\"");
             }

@@ -126,7 +126,7 @@ class KernelPeerIT {
      * A short iperf3 against the guest's server; {@code reverse}: the guest sends. Tried twice: the guest's server
      * (slow under emulation) may still be closing the previous test.
      */
-    private static double iperf(Netns ns, String server, boolean reverse) throws Exception {
+    static double iperf(Netns ns, String server, boolean reverse) throws Exception {
         for (int attempt = 0; attempt < 2; attempt++) {
             Netns.Result r = ns.result("timeout", "40", "iperf3", "-c", server, "-t", "3", "-J", reverse ? "-R" : "-4");
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sum_received\"[^}]*?\"bits_per_second\":\\s*([0-9.eE+]+)")
