@@ -1,0 +1,133 @@
+package dev.dataplane.interop;
+
+import dev.dataplane.demo.Measure;
+import dev.dataplane.netns.Netns;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Our ESP mode at both ends, each in its own namespace, configured with `ip xfrm` lines: each transform over raw
+ * ESP and ESP-in-UDP, IPv4 and IPv6 inside, an SA deleted at run time (its traffic stops, and comes back with a new
+ * SA), `ctl xfrm … list` as ip prints it, refused lines.
+ */
+class EspIT {
+    private static Path logs;
+
+    @BeforeAll
+    static void logs() throws Exception {
+        logs = Files.createTempDirectory("dp-esp-it");
+    }
+
+    @BeforeEach
+    void root() {
+        Root.require();
+    }
+
+    private record Ends(Netns a, Netns b, OurEsp ea, OurEsp eb) implements AutoCloseable {
+        @Override
+        public void close() {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static Ends up(String tag, OurEsp.Transform t, boolean udp, boolean esn) throws Exception {
+        Netns a = Netns.create(tag + "a");
+        Netns b;
+        try {
+            b = Netns.create(tag + "b");
+        } catch (Exception e) {
+            a.close();
+            throw e;
+        }
+        try {
+            Netns.link(a, "veth0", "198.18.14.1/24", b, "veth0", "198.18.14.2/24");
+            Random r = new Random();
+            String k1 = t.randomKey(r), k2 = t.randomKey(r);
+            String id = (ProcessHandle.current().pid() % 10000) + tag;
+            OurEsp ea = OurEsp.start(a, "ea" + id, logs, OurEsp.tunnel("198.18.14.1", "198.18.14.2", "10.80.0.1/32,fd00:80::1/128",
+                    "10.80.0.2/32,fd00:80::2/128", t, udp, esn, k1, k2, 0x3001, 0x3002), "10.80.0.1/24", "fd00:80::1/64");
+            OurEsp eb = OurEsp.start(b, "eb" + id, logs, OurEsp.tunnel("198.18.14.2", "198.18.14.1", "10.80.0.2/32,fd00:80::2/128",
+                    "10.80.0.1/32,fd00:80::1/128", t, udp, esn, k2, k1, 0x3002, 0x3001), "10.80.0.2/24", "fd00:80::2/64");
+            return new Ends(a, b, ea, eb);
+        } catch (Exception e) {
+            a.close();
+            b.close();
+            throw e;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, udp={1}, esn={2}")
+    @CsvSource({"GCM128,false,false", "GCM256,true,true", "CHACHA,false,true", "CHACHA,true,false"})
+    void oursBothEnds(OurEsp.Transform t, boolean udp, boolean esn) throws Exception {
+        try (Ends e = up("es" + t.ordinal() + (udp ? "u" : "r"), t, udp, esn)) {
+            assertTrue(Measure.firstContactMs(e.a, "10.80.0.2", 10_000) >= 0, "IPv4 inside");
+            assertEquals(0, e.a.status("ping", "-c", "2", "-W", "2", "fd00:80::2"), "IPv6 inside");
+            assertEquals(0, e.b.status("ping", "-c", "2", "-W", "2", "10.80.0.1"), "the other way");
+            double ab = Measure.iperfGbps(e.a, e.b, "10.80.0.2", 3, 1);
+            System.out.printf("esp %s udp=%s esn=%s: iperf3 %.2f Gbit/s%n", t, udp, esn, ab);
+            assertTrue(ab > 0.01, "TCP: " + ab);
+            assertTrue(e.ea.ctl("show").contains(udp ? "ESP-in-UDP on port 4500" : "raw ESP over IPv4"), e.ea.ctl("show"));
+        }
+    }
+
+    @Test
+    void deletedSaStopsItsTrafficAndANewOneRestoresIt() throws Exception {
+        try (Ends e = up("esd", OurEsp.Transform.GCM128, false, false)) {
+            assertTrue(Measure.firstContactMs(e.a, "10.80.0.2", 10_000) >= 0);
+            e.ea.ctl("xfrm", "state", "del", "src", "198.18.14.1", "dst", "198.18.14.2", "proto", "esp", "spi", "0x3001");
+            assertNotEquals(0, e.a.status("ping", "-c", "2", "-W", "1", "10.80.0.2"), "no SA: nothing leaves");
+            assertTrue(e.ea.ctl("xfrm", "state", "list").contains("spi 0x00003002"), "the other SA stays");
+            String key = OurEsp.Transform.GCM128.randomKey(new Random());
+            e.ea.ctl("xfrm", "state", "add", "src", "198.18.14.1", "dst", "198.18.14.2", "proto", "esp", "spi", "0x3011", "reqid", "1",
+                    "mode", "tunnel", "aead", "rfc4106(gcm(aes))", key, "128");
+            e.eb.ctl("xfrm", "state", "add", "src", "198.18.14.1", "dst", "198.18.14.2", "proto", "esp", "spi", "0x3011", "reqid", "1",
+                    "mode", "tunnel", "aead", "rfc4106(gcm(aes))", key, "128");
+            assertEquals(0, e.a.status("ping", "-c", "2", "-W", "2", "10.80.0.2"), "a new SA carries it again");
+            String states = e.ea.ctl("xfrm", "state", "list");
+            assertTrue(states.contains("src 198.18.14.1 dst 198.18.14.2\n\tproto esp spi 0x00003011 reqid 1 mode tunnel\n"), states);
+            assertTrue(e.ea.ctl("xfrm", "policy", "list").contains("src 10.80.0.1/32 dst 10.80.0.2/32\n\tdir out priority 0\n"));
+        }
+    }
+
+    @Test
+    void refusedLinesChangeNothing() throws Exception {
+        try (Ends e = up("esr", OurEsp.Transform.CHACHA, true, false)) {
+            String before = e.ea.ctl("xfrm", "state", "list");
+            for (String[] bad : List.of(
+                    new String[] {"xfrm", "state", "add", "src", "198.18.14.1", "dst", "198.18.14.2", "proto", "esp", "spi", "0x3001",
+                            "aead", "rfc4106(gcm(aes))", "0x" + "00".repeat(20), "128", "encap", "espinudp", "4500", "4500", "0.0.0.0"},
+                    new String[] {"xfrm", "state", "add", "src", "198.18.14.1", "dst", "198.18.14.2", "proto", "esp", "spi", "0x4001",
+                            "aead", "rfc4106(gcm(aes))", "0x" + "00".repeat(20), "128"},
+                    new String[] {"xfrm", "policy", "del", "src", "10.9.9.9/32", "dst", "10.9.9.8/32", "dir", "out"},
+                    new String[] {"xfrm", "state", "add", "src", "198.18.14.1"},
+                    new String[] {"frobnicate"})) {
+                Netns.Result r = e.a.result(ctl(e.ea, bad));
+                assertEquals(1, r.status(), String.join(" ", bad) + ": " + r.output());
+                assertTrue(r.output().startsWith("dataplane ctl: "), r.output());
+            }
+            assertEquals(before, e.ea.ctl("xfrm", "state", "list"));
+            assertTrue(e.ea.process.isAlive());
+            assertEquals(0, e.a.status("ping", "-c", "1", "-W", "2", "10.80.0.2"), "still carrying");
+        }
+    }
+
+    private static String[] ctl(OurEsp esp, String... words) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(dev.dataplane.demo.OurProcess.java(), "-jar",
+                dev.dataplane.demo.OurProcess.jar().toString(), "ctl", esp.iface));
+        cmd.addAll(List.of(words));
+        return cmd.toArray(String[]::new);
+    }
+}
