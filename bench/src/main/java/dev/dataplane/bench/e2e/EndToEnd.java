@@ -27,7 +27,9 @@ public final class EndToEnd {
             WireGuardPath::ours,
             WireGuardPath::wireguardGo,
             KernelVxlanPath::new,
-            OurVxlanPath::new);
+            OurVxlanPath::new,
+            OurEspPath::raw,
+            OurEspPath::udp);
     /** Ratios in the table are against these (and every extra wireguard-go row), when they were measured. */
     static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan");
     /**

@@ -1,0 +1,88 @@
+package dev.dataplane.bench.e2e;
+
+import dev.dataplane.demo.OurProcess;
+import dev.dataplane.demo.Tunnel;
+import dev.dataplane.netns.Netns;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Our ESP mode at both ends (`dataplane --iface NAME --mode esp --config FILE`): AES-GCM-128 (rfc4106, flannel's
+ * ipsec default) in tunnel mode, as ESP-in-UDP ({@code udp}) or raw ESP; beside our WireGuard in the same run.
+ */
+final class OurEspPath implements BenchPath {
+    private final boolean udp;
+    private int seq;
+
+    private OurEspPath(boolean udp) {
+        this.udp = udp;
+    }
+
+    static OurEspPath raw() {
+        return new OurEspPath(false);
+    }
+
+    static OurEspPath udp() {
+        return new OurEspPath(true);
+    }
+
+    @Override
+    public String name() {
+        return udp ? "ours-esp-udp" : "ours-esp";
+    }
+
+    @Override
+    public Endpoints setUp(Path logDir) throws IOException, InterruptedException {
+        NamespacePair pair = NamespacePair.create(udp ? "beu" : "ber");
+        try {
+            SecureRandom r = new SecureRandom();
+            byte[] k1 = new byte[20], k2 = new byte[20];
+            r.nextBytes(k1);
+            r.nextBytes(k2);
+            String id = (ProcessHandle.current().pid() % 10000) + (udp ? "u" : "r") + (++seq);
+            String a = NamespacePair.UNDERLAY_A, b = NamespacePair.UNDERLAY_B;
+            start(pair.a, "dpea" + id, lines(a, b, Tunnel.INNER_A, Tunnel.INNER_B, k1, k2, 0x5001, 0x5002), Tunnel.INNER_A, logDir);
+            start(pair.b, "dpeb" + id, lines(b, a, Tunnel.INNER_B, Tunnel.INNER_A, k2, k1, 0x5002, 0x5001), Tunnel.INNER_B, logDir);
+            NamespacePair.awaitContact(pair.a, Tunnel.INNER_B);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            pair.close();
+            throw e;
+        }
+        return new Endpoints(pair.a, pair.b, Tunnel.INNER_B, pair::close);
+    }
+
+    private List<String> lines(String me, String peer, String inner, String peerInner, byte[] kOut, byte[] kIn, int spiOut, int spiIn) {
+        String encap = udp ? " encap espinudp 4500 4500 0.0.0.0" : "";
+        String aead = " mode tunnel aead 'rfc4106(gcm(aes))' 0x";
+        return List.of(
+                "state add src " + me + " dst " + peer + " proto esp spi " + spiOut + " reqid 1" + aead + HexFormat.of().formatHex(kOut) + " 128" + encap,
+                "state add src " + peer + " dst " + me + " proto esp spi " + spiIn + " reqid 1" + aead + HexFormat.of().formatHex(kIn) + " 128" + encap,
+                "policy add src " + inner + "/32 dst " + peerInner + "/32 dir out tmpl src " + me + " dst " + peer + " proto esp reqid 1 mode tunnel",
+                "policy add src " + peerInner + "/32 dst " + inner + "/32 dir in tmpl src " + peer + " dst " + me + " proto esp reqid 1 mode tunnel");
+    }
+
+    private static void start(Netns ns, String iface, List<String> lines, String inner, Path logDir) throws IOException, InterruptedException {
+        Path config = logDir.resolve(iface + ".xfrm");
+        Files.write(config, lines);
+        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
+        cmd.addAll(OurProcess.JVM_FLAGS);
+        cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface, "--mode", "esp", "--config", config.toString()));
+        Path log = logDir.resolve(iface + ".log");
+        Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));
+        Path sock = Path.of("/var/run/dataplane", iface + ".sock");
+        for (int i = 0; i < 300 && !Files.exists(sock); i++) {
+            if (!p.isAlive()) throw new IOException("dataplane --mode esp exited early: " + Files.readString(log).strip());
+            Thread.sleep(50);
+        }
+        if (!Files.exists(sock)) throw new IOException(iface + " did not open " + sock + " within 15 s");
+        ns.exec("ip", "addr", "add", inner + "/24", "dev", iface);
+        ns.exec("ip", "link", "set", iface, "up");
+    }
+}
