@@ -41,7 +41,7 @@ class EspAeadDifferentialTest {
         String[][] transforms = {{"rfc4106(gcm(aes))", "20"}, {"rfc4106(gcm(aes))", "28"}, {"rfc4106(gcm(aes))", "36"},
                 {"rfc7539esp(chacha20,poly1305)", "36"}};
         for (String[] t : transforms) {
-            for (int icv : t[0].startsWith("rfc4106") ? new int[] {64, 96, 128} : new int[] {128}) {
+            for (int icv : t[0].startsWith("rfc4106") ? new int[] {96, 128} : new int[] {128}) {
                 for (int i = 0; i < 150; i++) {
                     byte[] material = new byte[Integer.parseInt(t[1])];
                     r.nextBytes(material);
@@ -85,6 +85,7 @@ class EspAeadDifferentialTest {
         assertEquals(-1, chacha.seal(buf, 8, 16, 32, new byte[8], 8));
         assertEquals(-1, EspAead.of("rfc4106(gcm(aes))", new byte[20], 128).open(buf, 8, 16, 10, new byte[8], 8), "shorter than an ICV");
         assertThrows(IllegalArgumentException.class, () -> EspAead.of("rfc4106(gcm(aes))", new byte[16], 128));
+        assertThrows(IllegalArgumentException.class, () -> EspAead.of("rfc4106(gcm(aes))", new byte[20], 64), "refused at config time");
         assertThrows(IllegalArgumentException.class, () -> EspAead.of("rfc7539esp(chacha20,poly1305)", new byte[36], 96));
         assertThrows(IllegalArgumentException.class, () -> EspAead.of("cbc(aes)", new byte[20], 128));
     }
