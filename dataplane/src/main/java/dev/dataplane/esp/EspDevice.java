@@ -165,8 +165,13 @@ public final class EspDevice extends Device {
     }
 
     String show() {
+        StringBuilder drops = new StringBuilder();
+        for (DropReason r : DropReason.values()) {
+            long n = drops(r);
+            if (n > 0) drops.append(drops.isEmpty() ? "drops:" : ",").append(' ').append(r.name().toLowerCase()).append(' ').append(n);
+        }
         return name() + ": esp, " + describeKind() + ", " + xfrm.states().size() + " SAs, " + xfrm.policyCount() + " policies"
-                + ", rx packets " + rxPackets() + ", tx packets " + txPackets() + "\n";
+                + ", rx packets " + rxPackets() + ", tx packets " + txPackets() + "\n" + (drops.isEmpty() ? "" : drops + "\n");
     }
 
     @Override
