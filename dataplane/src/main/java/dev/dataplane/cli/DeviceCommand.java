@@ -25,15 +25,7 @@ final class DeviceCommand {
         if (o.mode().equals(Options.VXLAN)) return VxlanCommand.run(o, err);
         if (o.mode().equals(Options.ESP)) return EspCommand.run(o, err);
         String name = o.iface();
-        if (Files.exists(Path.of("/sys/class/net", name))) {
-            err.println("dataplane: interface " + name + " already exists");
-            return Cli.EXIT_FAILURE;
-        }
-        Path sock = UapiServer.socketPath(UapiServer.DEFAULT_DIR, name);
-        if (Files.exists(sock) && UapiServer.isLive(sock)) {
-            err.println("dataplane: " + sock + " is held by a running process");
-            return Cli.EXIT_FAILURE;
-        }
+        if (!free(name, UapiServer.DEFAULT_DIR, err)) return Cli.EXIT_FAILURE;
         // the batched run-to-completion mode reads and writes in batches, so it gains from TUN offloads
         // (TSO super-packets split on read, TCP runs coalesced on write); the ring mode moves single packets
         boolean batched = o.workers() == 0;
@@ -57,6 +49,20 @@ final class DeviceCommand {
         String up = "up: TUN " + name + " (mtu " + o.mtu() + (tun.usesIoUring() ? ", io_uring" : "") + "), UAPI " + uapi.path() + ", "
                 + o.workers() + " worker(s)";
         return serve(device, uapi, o.metrics(), up, err);
+    }
+
+    /** Refuses (with the reason on {@code err}) an interface name in use or a control socket a live process holds. */
+    static boolean free(String name, Path socketDir, PrintStream err) {
+        if (Files.exists(Path.of("/sys/class/net", name))) {
+            err.println("dataplane: interface " + name + " already exists");
+            return false;
+        }
+        Path sock = UapiServer.socketPath(socketDir, name);
+        if (Files.exists(sock) && UapiServer.isLive(sock)) {
+            err.println("dataplane: " + sock + " is held by a running process");
+            return false;
+        }
+        return true;
     }
 
     /**

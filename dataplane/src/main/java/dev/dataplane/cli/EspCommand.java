@@ -23,15 +23,7 @@ final class EspCommand {
 
     static int run(Options o, PrintStream err) throws IOException {
         String name = o.iface();
-        if (Files.exists(Path.of("/sys/class/net", name))) {
-            err.println("dataplane: interface " + name + " already exists");
-            return Cli.EXIT_FAILURE;
-        }
-        Path sock = UapiServer.socketPath(UapiServer.CONTROL_DIR, name);
-        if (Files.exists(sock) && UapiServer.isLive(sock)) {
-            err.println("dataplane: " + sock + " is held by a running process");
-            return Cli.EXIT_FAILURE;
-        }
+        if (!DeviceCommand.free(name, UapiServer.CONTROL_DIR, err)) return Cli.EXIT_FAILURE;
         TunDevice tun = TunDevice.create(name, o.mtu(), TunOptions.DEFAULT.withOffloads(o.offloads()).withIoUring(o.ioUring()));
         EspDevice device = new EspDevice(name, PacketDevice.of(tun), Clock.SYSTEM, o.esp().natTPort(), err);
         UapiServer control;

@@ -10,8 +10,6 @@ import dev.dataplane.vxlan.VxlanDevice;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * `dataplane --iface NAME --mode vxlan …`: a TAP device NAME bridged over VXLAN, its forwarding database served
@@ -22,15 +20,7 @@ final class VxlanCommand {
 
     static int run(Options o, PrintStream err) throws IOException {
         String name = o.iface();
-        if (Files.exists(Path.of("/sys/class/net", name))) {
-            err.println("dataplane: interface " + name + " already exists");
-            return Cli.EXIT_FAILURE;
-        }
-        Path sock = UapiServer.socketPath(UapiServer.CONTROL_DIR, name);
-        if (Files.exists(sock) && UapiServer.isLive(sock)) {
-            err.println("dataplane: " + sock + " is held by a running process");
-            return Cli.EXIT_FAILURE;
-        }
+        if (!DeviceCommand.free(name, UapiServer.CONTROL_DIR, err)) return Cli.EXIT_FAILURE;
         TunDevice tap = TunDevice.create(name, o.mtu(),
                 TunOptions.DEFAULT.withTap(true).withOffloads(o.offloads()).withIoUring(o.ioUring()));
         VxlanDevice device = new VxlanDevice(name, PacketDevice.of(tap), Clock.SYSTEM, o.vxlan(), err);

@@ -53,6 +53,34 @@ public abstract class Device implements AutoCloseable {
     /** The counters in Prometheus' text format (docs/metrics.md lists them); any thread. */
     public abstract String metricsText();
 
+    /**
+     * What every mode without peers reports: its datagrams each way (named {@code what}) and the drops by reason;
+     * {@code extra} appends the mode's own gauges.
+     */
+    protected String trafficMetrics(String what, DirectionCounters rx, DirectionCounters tx, java.util.function.BiConsumer<StringBuilder, String> extra) {
+        StringBuilder out = new StringBuilder(2048);
+        String dev = "interface=\"" + name + "\"";
+        metric(out, dev, "dataplane_receive_bytes_total", "counter", "Bytes of " + what + " accepted.", rx.bytes());
+        metric(out, dev, "dataplane_receive_packets_total", "counter", what + " accepted.", rx.packets());
+        metric(out, dev, "dataplane_transmit_bytes_total", "counter", "Bytes of " + what + " sent.", tx.bytes());
+        metric(out, dev, "dataplane_transmit_packets_total", "counter", what + " sent.", tx.packets());
+        out.append("# HELP dataplane_drops_total Packets dropped, by reason; every drop is counted once.\n");
+        out.append("# TYPE dataplane_drops_total counter\n");
+        for (DropReason r : DropReason.values()) {
+            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
+                    .append("\"} ").append(drops(r)).append('\n');
+        }
+        extra.accept(out, dev);
+        return out.toString();
+    }
+
+    /** One series with its HELP and TYPE lines. */
+    protected static void metric(StringBuilder out, String dev, String name, String type, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        out.append(name).append('{').append(dev).append("} ").append(value).append('\n');
+    }
+
     /** The UDP socket, or null before it is bound; the data threads read it afresh for every batch. */
     public UdpSocket socket() {
         return socket;

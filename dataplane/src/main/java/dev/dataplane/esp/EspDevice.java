@@ -188,28 +188,9 @@ public final class EspDevice extends Device {
 
     @Override
     public String metricsText() {
-        StringBuilder out = new StringBuilder(2048);
-        String dev = "interface=\"" + name() + "\"";
-        counter(out, dev, "dataplane_receive_bytes_total", "Bytes of ESP packets accepted.", decap.rx.bytes());
-        counter(out, dev, "dataplane_receive_packets_total", "ESP packets accepted.", decap.rx.packets());
-        counter(out, dev, "dataplane_transmit_bytes_total", "Bytes of ESP packets sent.", encap.tx.bytes());
-        counter(out, dev, "dataplane_transmit_packets_total", "ESP packets sent.", encap.tx.packets());
-        out.append("# HELP dataplane_drops_total Packets dropped, by reason; every drop is counted once.\n");
-        out.append("# TYPE dataplane_drops_total counter\n");
-        for (DropReason r : DropReason.values()) {
-            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
-                    .append("\"} ").append(drops(r)).append('\n');
-        }
-        out.append("# HELP dataplane_esp_states Security associations.\n# TYPE dataplane_esp_states gauge\n");
-        out.append("dataplane_esp_states{").append(dev).append("} ").append(xfrm.states().size()).append('\n');
-        out.append("# HELP dataplane_esp_policies Security policies.\n# TYPE dataplane_esp_policies gauge\n");
-        out.append("dataplane_esp_policies{").append(dev).append("} ").append(xfrm.policyCount()).append('\n');
-        return out.toString();
-    }
-
-    private static void counter(StringBuilder out, String dev, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        out.append(name).append('{').append(dev).append("} ").append(value).append('\n');
+        return trafficMetrics("ESP packets", decap.rx, encap.tx, (out, dev) -> {
+            metric(out, dev, "dataplane_esp_states", "gauge", "Security associations.", xfrm.states().size());
+            metric(out, dev, "dataplane_esp_policies", "gauge", "Security policies.", xfrm.policyCount());
+        });
     }
 }

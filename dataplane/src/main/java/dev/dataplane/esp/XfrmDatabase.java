@@ -88,12 +88,9 @@ final class XfrmDatabase {
     }
 
     /** A refused change, with the errno `ip xfrm` would report (17 exists, 3 no such SA, 2 no such policy). */
-    static final class XfrmException extends RuntimeException {
-        final int errno;
-
+    static final class XfrmException extends dev.dataplane.uapi.CommandSession.Refused {
         XfrmException(int errno, String message) {
-            super(message);
-            this.errno = errno;
+            super(errno, message);
         }
     }
 

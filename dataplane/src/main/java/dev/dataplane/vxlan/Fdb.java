@@ -151,12 +151,9 @@ public final class Fdb {
     }
 
     /** Refused change, with the errno `bridge` would report. */
-    public static final class FdbException extends RuntimeException {
-        public final int errno;
-
+    public static final class FdbException extends dev.dataplane.uapi.CommandSession.Refused {
         FdbException(int errno, String message) {
-            super(message);
-            this.errno = errno;
+            super(errno, message);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.dataplane.vxlan;
 
 import dev.dataplane.encap.ethernet.EthernetFrame;
-import dev.dataplane.uapi.LineReader;
+import dev.dataplane.uapi.CommandSession;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,8 +25,6 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class VxlanControl {
-    static final int MAX_LINE = 4096;
-    static final int EINVAL = 22;
 
     private final VxlanDevice device;
     private final Consumer<String> log;
@@ -38,27 +36,7 @@ public final class VxlanControl {
 
     /** Serves commands until the client closes. */
     public boolean serve(BufferedReader in, Writer out) throws IOException {
-        String line;
-        while ((line = LineReader.read(in, MAX_LINE)) != null) {
-            if (line.isBlank()) continue;
-            StringBuilder reply = new StringBuilder();
-            int errno = 0;
-            try {
-                execute(line.strip(), reply);
-            } catch (Fdb.FdbException e) {
-                errno = e.errno;
-                reply.setLength(0);
-                reply.append("error=").append(e.getMessage()).append('\n');
-            } catch (IllegalArgumentException e) {
-                errno = EINVAL;
-                reply.setLength(0);
-                reply.append("error=").append(e.getMessage()).append('\n');
-            }
-            if (errno != 0) log.accept("control: refused \"" + printable(line) + "\": " + reply.substring(6).strip());
-            out.write(reply.append("errno=").append(errno).append("\n\n").toString());
-            out.flush();
-        }
-        return true;
+        return new CommandSession(this::execute, log, line -> line).serve(in, out);
     }
 
     /** Runs one command; throws {@link IllegalArgumentException} (naming what is wrong) before changing anything. */
@@ -113,8 +91,7 @@ public final class VxlanControl {
     }
 
     static String printable(String s) {
-        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+        return CommandSession.printable(s);
     }
 
     /** The arguments of `bridge fdb add|append|replace|del`: LLADDR [dev NAME] dst ADDR [port N] [vni N] [flags]. */

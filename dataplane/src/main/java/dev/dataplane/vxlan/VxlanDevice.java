@@ -2,7 +2,6 @@ package dev.dataplane.vxlan;
 
 import dev.dataplane.device.Clock;
 import dev.dataplane.device.Device;
-import dev.dataplane.device.DropReason;
 import dev.dataplane.device.PacketDevice;
 import dev.dataplane.device.TunToWire;
 import dev.dataplane.device.WireToTun;
@@ -107,26 +106,7 @@ public final class VxlanDevice extends Device {
 
     @Override
     public String metricsText() {
-        StringBuilder out = new StringBuilder(2048);
-        String dev = "interface=\"" + name() + "\"";
-        counter(out, dev, "dataplane_receive_bytes_total", "Bytes of VXLAN datagrams accepted.", decap.rx.bytes());
-        counter(out, dev, "dataplane_receive_packets_total", "VXLAN datagrams accepted.", decap.rx.packets());
-        counter(out, dev, "dataplane_transmit_bytes_total", "Bytes of VXLAN datagrams sent.", encap.tx.bytes());
-        counter(out, dev, "dataplane_transmit_packets_total", "VXLAN datagrams sent (a flooded frame once per VTEP).", encap.tx.packets());
-        out.append("# HELP dataplane_drops_total Packets dropped, by reason; every drop is counted once.\n");
-        out.append("# TYPE dataplane_drops_total counter\n");
-        for (DropReason r : DropReason.values()) {
-            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
-                    .append("\"} ").append(drops(r)).append('\n');
-        }
-        out.append("# HELP dataplane_fdb_entries Forwarding database entries.\n# TYPE dataplane_fdb_entries gauge\n");
-        out.append("dataplane_fdb_entries{").append(dev).append("} ").append(fdb.size()).append('\n');
-        return out.toString();
-    }
-
-    private static void counter(StringBuilder out, String dev, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        out.append(name).append('{').append(dev).append("} ").append(value).append('\n');
+        return trafficMetrics("VXLAN datagrams", decap.rx, encap.tx, (out, dev) ->
+                metric(out, dev, "dataplane_fdb_entries", "gauge", "Forwarding database entries.", fdb.size()));
     }
 }

@@ -44,6 +44,11 @@ class EspIT {
     }
 
     private static Ends up(String tag, OurEsp.Transform t, boolean udp, boolean esn) throws Exception {
+        return up(tag, t, udp, esn, false);
+    }
+
+    /** {@code v6}: the SAs' outer addresses are IPv6 (fd00:1814::1 and ::2) instead of IPv4. */
+    private static Ends up(String tag, OurEsp.Transform t, boolean udp, boolean esn, boolean v6) throws Exception {
         Netns a = Netns.create(tag + "a");
         Netns b;
         try {
@@ -54,12 +59,15 @@ class EspIT {
         }
         try {
             Netns.link(a, "veth0", "198.18.14.1/24", b, "veth0", "198.18.14.2/24");
+            a.exec("ip", "-6", "addr", "add", "fd00:1814::1/64", "dev", "veth0", "nodad");
+            b.exec("ip", "-6", "addr", "add", "fd00:1814::2/64", "dev", "veth0", "nodad");
+            String outerA = v6 ? "fd00:1814::1" : "198.18.14.1", outerB = v6 ? "fd00:1814::2" : "198.18.14.2";
             Random r = new Random();
             String k1 = t.randomKey(r), k2 = t.randomKey(r);
             String id = (ProcessHandle.current().pid() % 10000) + tag;
-            OurEsp ea = OurEsp.start(a, "ea" + id, logs, OurEsp.tunnel("198.18.14.1", "198.18.14.2", "10.80.0.1/32,fd00:80::1/128",
+            OurEsp ea = OurEsp.start(a, "ea" + id, logs, OurEsp.tunnel(outerA, outerB, "10.80.0.1/32,fd00:80::1/128",
                     "10.80.0.2/32,fd00:80::2/128", t, udp, esn, k1, k2, 0x3001, 0x3002), "10.80.0.1/24", "fd00:80::1/64");
-            OurEsp eb = OurEsp.start(b, "eb" + id, logs, OurEsp.tunnel("198.18.14.2", "198.18.14.1", "10.80.0.2/32,fd00:80::2/128",
+            OurEsp eb = OurEsp.start(b, "eb" + id, logs, OurEsp.tunnel(outerB, outerA, "10.80.0.2/32,fd00:80::2/128",
                     "10.80.0.1/32,fd00:80::1/128", t, udp, esn, k2, k1, 0x3002, 0x3001), "10.80.0.2/24", "fd00:80::2/64");
             return new Ends(a, b, ea, eb);
         } catch (Exception e) {
@@ -80,6 +88,18 @@ class EspIT {
             System.out.printf("esp %s udp=%s esn=%s: iperf3 %.2f Gbit/s%n", t, udp, esn, ab);
             assertTrue(ab > 0.01, "TCP: " + ab);
             assertTrue(e.ea.ctl("show").contains(udp ? "ESP-in-UDP on port 4500" : "raw ESP over IPv4"), e.ea.ctl("show"));
+        }
+    }
+
+    /** IPv6 outside: raw ESP on an IPv6 raw socket, and ESP-in-UDP from the dual-stack socket. */
+    @ParameterizedTest(name = "udp={0}")
+    @CsvSource({"false", "true"})
+    void ipv6Underlay(boolean udp) throws Exception {
+        try (Ends e = up("es6" + (udp ? "u" : "r"), OurEsp.Transform.GCM128, udp, false, true)) {
+            assertTrue(Measure.firstContactMs(e.a, "10.80.0.2", 10_000) >= 0, "IPv4 inside, IPv6 outside");
+            assertEquals(0, e.b.status("ping", "-c", "2", "-W", "2", "fd00:80::1"), "IPv6 inside, IPv6 outside");
+            assertTrue(e.ea.ctl("show").contains(udp ? "ESP-in-UDP on port 4500" : "raw ESP over IPv6"), e.ea.ctl("show"));
+            assertTrue(Measure.iperfGbps(e.a, e.b, "10.80.0.2", 2, 1) > 0.01);
         }
     }
 
@@ -125,9 +145,6 @@ class EspIT {
     }
 
     private static String[] ctl(OurEsp esp, String... words) {
-        List<String> cmd = new java.util.ArrayList<>(List.of(dev.dataplane.demo.OurProcess.java(), "-jar",
-                dev.dataplane.demo.OurProcess.jar().toString(), "ctl", esp.iface));
-        cmd.addAll(List.of(words));
-        return cmd.toArray(String[]::new);
+        return OurMode.ctl(esp.iface, words);
     }
 }

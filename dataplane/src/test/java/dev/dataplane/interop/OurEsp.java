@@ -1,6 +1,5 @@
 package dev.dataplane.interop;
 
-import dev.dataplane.demo.OurProcess;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Our ESP mode as a real process in a namespace (`dataplane --iface NAME --mode esp --config FILE`), with `ctl`. */
 final class OurEsp {
@@ -26,26 +24,14 @@ final class OurEsp {
     static OurEsp start(Netns ns, String iface, Path logDir, List<String> xfrmLines, String... inner) throws IOException, InterruptedException {
         Path config = logDir.resolve(iface + ".xfrm");
         Files.write(config, xfrmLines);
-        Path log = logDir.resolve(iface + ".log");
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
-        cmd.addAll(OurProcess.JVM_FLAGS);
-        cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface, "--mode", "esp", "--config", config.toString()));
-        Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));
-        Path sock = Path.of("/var/run/dataplane", iface + ".sock");
-        for (int i = 0; i < 300 && !Files.exists(sock); i++) {
-            if (!p.isAlive()) throw new IOException("dataplane --mode esp exited early: " + Files.readString(log).strip());
-            Thread.sleep(50);
-        }
-        if (!Files.exists(sock)) throw new IOException("dataplane did not open " + sock + " within 15 s");
+        Process p = OurMode.start(ns, iface, logDir, List.of("--mode", "esp", "--config", config.toString()));
         for (String a : inner) ns.exec("ip", a.contains(":") ? "-6" : "-4", "addr", "add", a, "dev", iface);
         ns.exec("ip", "link", "set", iface, "up");
         return new OurEsp(ns, iface, p);
     }
 
     String ctl(String... words) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java(), "-jar", OurProcess.jar().toString(), "ctl", iface));
-        cmd.addAll(List.of(words));
-        return ns.exec(cmd.toArray(String[]::new));
+        return ns.exec(OurMode.ctl(iface, words));
     }
 
     /** The two SAs and the out/in policies of one end: {@code me}/{@code peer} outer addresses, inner prefixes. */

@@ -1,7 +1,6 @@
 package dev.dataplane.interop;
 
 import dev.dataplane.demo.Measure;
-import dev.dataplane.demo.OurProcess;
 import dev.dataplane.netns.Netns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,9 +177,7 @@ class VxlanIT {
     }
 
     private static String[] ctl(String iface, String... words) {
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java(), "-jar", OurProcess.jar().toString(), "ctl", iface));
-        cmd.addAll(List.of(words));
-        return cmd.toArray(String[]::new);
+        return OurMode.ctl(iface, words);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.dataplane.bench.e2e;
 
-import dev.dataplane.demo.OurProcess;
 import dev.dataplane.demo.Tunnel;
 import dev.dataplane.netns.Netns;
 
@@ -8,10 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Our ESP mode at both ends (`dataplane --iface NAME --mode esp --config FILE`): AES-GCM-128 (rfc4106, flannel's
@@ -71,18 +68,6 @@ final class OurEspPath implements BenchPath {
     private static void start(Netns ns, String iface, List<String> lines, String inner, Path logDir) throws IOException, InterruptedException {
         Path config = logDir.resolve(iface + ".xfrm");
         Files.write(config, lines);
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
-        cmd.addAll(OurProcess.JVM_FLAGS);
-        cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface, "--mode", "esp", "--config", config.toString()));
-        Path log = logDir.resolve(iface + ".log");
-        Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));
-        Path sock = Path.of("/var/run/dataplane", iface + ".sock");
-        for (int i = 0; i < 300 && !Files.exists(sock); i++) {
-            if (!p.isAlive()) throw new IOException("dataplane --mode esp exited early: " + Files.readString(log).strip());
-            Thread.sleep(50);
-        }
-        if (!Files.exists(sock)) throw new IOException(iface + " did not open " + sock + " within 15 s");
-        ns.exec("ip", "addr", "add", inner + "/24", "dev", iface);
-        ns.exec("ip", "link", "set", iface, "up");
+        OurModeProcess.start(ns, iface, List.of("--mode", "esp", "--config", config.toString()), inner, logDir);
     }
 }

@@ -1,15 +1,11 @@
 package dev.dataplane.bench.e2e;
 
-import dev.dataplane.demo.OurProcess;
 import dev.dataplane.demo.Tunnel;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Our VXLAN mode at both ends (`dataplane --iface NAME --mode vxlan`, flannel's VNI 1 and port 8472, the `remote`
@@ -40,19 +36,6 @@ final class OurVxlanPath implements BenchPath {
 
     private static void start(Netns ns, String iface, String self, String peer, String inner, Path logDir)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
-        cmd.addAll(OurProcess.JVM_FLAGS);
-        cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface, "--mode", "vxlan",
-                "--local", self, "--remote", peer));
-        Path log = logDir.resolve(iface + ".log");
-        Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));
-        Path sock = Path.of("/var/run/dataplane", iface + ".sock");
-        for (int i = 0; i < 300 && !Files.exists(sock); i++) {
-            if (!p.isAlive()) throw new IOException("dataplane --mode vxlan exited early: " + Files.readString(log).strip());
-            Thread.sleep(50);
-        }
-        if (!Files.exists(sock)) throw new IOException(iface + " did not open " + sock + " within 15 s");
-        ns.exec("ip", "addr", "add", inner + "/24", "dev", iface);
-        ns.exec("ip", "link", "set", iface, "up");
+        OurModeProcess.start(ns, iface, List.of("--mode", "vxlan", "--local", self, "--remote", peer), inner, logDir);
     }
 }

@@ -58,4 +58,14 @@ class EspPacketTest {
         assertEquals(5, EspPacket.inferHigh(top, 500, w), "ahead");
         assertEquals(0, EspPacket.inferHigh(10, 0xffff_fff0L, w), "no epoch before the first");
     }
+
+    /** RFC 7634 appendix A pads its 84-byte IPv4 packet with 01 02, pad length 2, next header 4: as we do. */
+    @Test
+    void trailerOfRfc7634AppendixA() {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[96]);
+        assertEquals(88, EspPacket.writeTrailer(b, 0, 84, EspPacket.NEXT_HEADER_IPV4));
+        byte[] tail = new byte[4];
+        b.getBytes(84, tail);
+        assertArrayEquals(HexFormat.of().parseHex("01020204"), tail);
+    }
 }
