@@ -68,6 +68,22 @@ class VxlanIT {
         }
     }
 
+    /** Node {@code i}: a namespace whose eth0 ({@code address}/24) is a port of the bridge in {@code sw}. */
+    private static Netns node(Netns sw, String tag, int i, String address) throws Exception {
+        Netns n = Netns.create(tag + i);
+        try {
+            Netns.run(List.of("ip", "link", "add", "eth0", "netns", n.name(), "type", "veth", "peer", "name", "p" + i, "netns", sw.name()));
+            sw.exec("ip", "link", "set", "p" + i, "master", "br0");
+            sw.exec("ip", "link", "set", "p" + i, "up");
+            n.exec("ip", "addr", "add", address + "/24", "dev", "eth0");
+            n.exec("ip", "link", "set", "eth0", "up");
+            return n;
+        } catch (Exception e) {
+            n.close();
+            throw e;
+        }
+    }
+
     private static void kernelVxlan(Netns ns, String dev, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "link", "add", dev, "type", "vxlan", "id", "1", "dstport", "8472"));
         cmd.addAll(List.of(args));
@@ -125,13 +141,8 @@ class VxlanIT {
             sw.exec("ip", "link", "set", "br0", "up");
             String[] devs = new String[3], macs = new String[3];
             for (int i = 0; i < 3; i++) {
-                Netns n = Netns.create("vxf" + i);
+                Netns n = node(sw, "vxf", i, "198.18.8." + (i + 1));
                 nodes.add(n);
-                Netns.run(List.of("ip", "link", "add", "eth0", "netns", n.name(), "type", "veth", "peer", "name", "p" + i, "netns", sw.name()));
-                sw.exec("ip", "link", "set", "p" + i, "master", "br0");
-                sw.exec("ip", "link", "set", "p" + i, "up");
-                n.exec("ip", "addr", "add", "198.18.8." + (i + 1) + "/24", "dev", "eth0");
-                n.exec("ip", "link", "set", "eth0", "up");
                 if (i == 0) {
                     devs[i] = "flannel.1";
                     kernelVxlan(n, devs[i], "local", "198.18.8.1", "dev", "eth0", "nolearning");
@@ -193,13 +204,8 @@ class VxlanIT {
             sw.exec("ip", "link", "set", "br0", "up");
             OurVxlan ours = null;
             for (int i = 0; i < 3; i++) {
-                Netns n = Netns.create("vxl" + i);
+                Netns n = node(sw, "vxl", i, "198.18.9." + (i + 1));
                 nodes.add(n);
-                Netns.run(List.of("ip", "link", "add", "eth0", "netns", n.name(), "type", "veth", "peer", "name", "p" + i, "netns", sw.name()));
-                sw.exec("ip", "link", "set", "p" + i, "master", "br0");
-                sw.exec("ip", "link", "set", "p" + i, "up");
-                n.exec("ip", "addr", "add", "198.18.9." + (i + 1) + "/24", "dev", "eth0");
-                n.exec("ip", "link", "set", "eth0", "up");
                 if (i == 1) {
                     ours = OurVxlan.start(n, OurVxlan.uniqueName("vxl"), logs, "--local", "198.18.9.2", "--learning", "--ageing", "2");
                     ours.ctl("fdb", "append", "00:00:00:00:00:00", "dst", "198.18.9.1");
