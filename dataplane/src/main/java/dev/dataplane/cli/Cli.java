@@ -38,7 +38,8 @@ public final class Cli {
               --port N         UDP port, local and remote (default 8472, flannel's and Linux's)
               --local ADDR     source address; the socket binds to it (default: every address)
               --remote ADDR    a VTEP for broadcast and unknown frames (an all-zero FDB entry); repeatable
-              --learning       learn source MACs of received frames (aged after --ageing, default 300 s)
+              --learning       learn source MACs of received frames
+              --ageing SECONDS learned entries go after this long without a frame (default 300)
               --gbp            accept the Group Based Policy extension (its D bit stops learning)
             esp (IPsec tunnel mode, like the kernel's XFRM; docs/esp.md):
               --config FILE    `ip xfrm` lines without the leading `ip xfrm` (state add …, policy add …)
