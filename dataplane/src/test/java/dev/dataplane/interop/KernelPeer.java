@@ -18,6 +18,31 @@ import java.util.concurrent.TimeUnit;
  */
 final class KernelPeer implements AutoCloseable {
     private static volatile Path image;
+    /** Set when a VM closes whose console shows the guest kernel crashed (an emulator fault, not a test result). */
+    private static volatile String guestCrash;
+
+    /** A test body that boots VMs. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body}, and once more if it failed while a guest kernel crashed under emulation (an oops or panic
+     * on the VM's console: TCG now and then double-faults a busy guest). A failure without a guest crash is the
+     * test's result and is thrown at once.
+     */
+    static void retryIfGuestCrashed(Body body) throws Exception {
+        guestCrash = null;
+        try {
+            body.run();
+        } catch (Exception | AssertionError e) {
+            String crash = guestCrash;
+            if (crash == null) throw e;
+            System.err.println("kernel peer: the guest kernel crashed (" + crash + "); running the test once more");
+            guestCrash = null;
+            body.run();
+        }
+    }
 
     private final Process qemu;
     private final Path work;
@@ -120,6 +145,14 @@ final class KernelPeer implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            String console = console();
+            for (String marker : new String[] {"Kernel panic", "Oops:", "double fault"}) {
+                if (console.contains(marker)) guestCrash = marker;
+            }
+        } catch (IOException ignored) {
+            // no console: nothing to judge
+        }
         qemu.destroy();
         try {
             if (!qemu.waitFor(5, TimeUnit.SECONDS)) qemu.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -43,6 +43,10 @@ class KernelPeerIT {
     /** Ours (inline mode) ↔ kernel WireGuard: ping both ways IPv4 and IPv6, iperf3 both ways, and a rekey mid-flow. */
     @Test
     void kernelWireGuard() throws Exception {
+        KernelPeer.retryIfGuestCrashed(KernelPeerIT::wireGuardExchange);
+    }
+
+    private static void wireGuardExchange() throws Exception {
         byte[] ourKey = X25519.generatePrivateKey(), guestKey = X25519.generatePrivateKey();
         String ourPub = b64(X25519.publicKey(ourKey)), guestPub = b64(X25519.publicKey(guestKey));
         try (Netns ns = Netns.create("kpwg")) {
@@ -103,6 +107,10 @@ class KernelPeerIT {
     /** Ours ↔ the kernel's vxlan device (flannel's VNI 1, port 8472): ping both ways IPv4 and IPv6, iperf3 both ways. */
     @Test
     void kernelVxlan() throws Exception {
+        KernelPeer.retryIfGuestCrashed(KernelPeerIT::vxlanExchange);
+    }
+
+    private static void vxlanExchange() throws Exception {
         try (Netns ns = Netns.create("kpvx")) {
             String guest = """
                     ip link add vx0 type vxlan id 1 dstport 8472 local 198.18.11.2 remote 198.18.11.1 nolearning dev eth0
