@@ -1,6 +1,5 @@
 package dev.dataplane.crypto.esp;
 
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -64,35 +63,31 @@ final class EspAesGcm implements EspAead {
     @Override
     public int seal(ByteBuffer buf, int ivOff, int off, int len, byte[] aad, int aadLen) {
         if (destroyed) return -1;
-        byte[] s = scratch(len + icvLen());
-        buf.get(off, s, 0, len);
-        buf.get(ivOff, nonce, SALT, IV_LEN);
-        try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(icvBits, nonce));
-            cipher.updateAAD(aad, 0, aadLen);
-            int n = cipher.doFinal(s, 0, len, s, 0);
-            buf.put(off, s, 0, n);
-            return n;
-        } catch (GeneralSecurityException e) {
-            return -1;   // not reachable with the checked key and ICV lengths and a fresh IV; never kill the data thread
-        }
+        return run(Cipher.ENCRYPT_MODE, buf, ivOff, off, len, len + icvLen(), aad, aadLen);
     }
 
     @Override
     public int open(ByteBuffer buf, int ivOff, int off, int len, byte[] aad, int aadLen) {
         if (destroyed || len < icvLen()) return -1;
-        byte[] s = scratch(len);
+        return run(Cipher.DECRYPT_MODE, buf, ivOff, off, len, len, aad, aadLen);
+    }
+
+    /**
+     * One GCM operation in place through the heap scratch; returns the output length, or -1 when the JDK refuses
+     * (a bad tag on open; on seal not reachable with the checked key and ICV lengths and a fresh IV). Never throws,
+     * so a bad packet never kills the data thread.
+     */
+    private int run(int mode, ByteBuffer buf, int ivOff, int off, int len, int room, byte[] aad, int aadLen) {
+        byte[] s = scratch(room);
         buf.get(off, s, 0, len);
         buf.get(ivOff, nonce, SALT, IV_LEN);
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(icvBits, nonce));
+            cipher.init(mode, key, new GCMParameterSpec(icvBits, nonce));
             cipher.updateAAD(aad, 0, aadLen);
             int n = cipher.doFinal(s, 0, len, s, 0);
             buf.put(off, s, 0, n);
             return n;
-        } catch (AEADBadTagException e) {
-            return -1;
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {   // AEADBadTagException among them
             return -1;
         }
     }
