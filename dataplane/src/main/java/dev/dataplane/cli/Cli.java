@@ -16,6 +16,7 @@ public final class Cli {
                              [--mtu N] [--learning] [--ageing SECONDS] [--gbp] [--metrics [ADDR:]PORT]
                    dataplane --iface NAME --mode esp [--config FILE] [--port 4500] [--mtu N]
                    dataplane ctl NAME fdb add|append|replace|del|show|flush … | xfrm state|policy … | show
+                   dataplane flannel pre-startup|post-startup|subnet-add|subnet-remove|shutdown [--mode wireguard|vxlan] …
                    dataplane demo [--peer wireguard-go|ours]
                    dataplane bench [--quick] [--runs N]
                    dataplane --version | --help
@@ -55,6 +56,7 @@ public final class Cli {
     private Cli() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("flannel")) return FlannelCommand.run(args, System.in, out, err);
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 out.print(USAGE);

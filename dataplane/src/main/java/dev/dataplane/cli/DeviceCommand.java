@@ -51,6 +51,19 @@ final class DeviceCommand {
         return serve(device, uapi, o.metrics(), up, err);
     }
 
+    /** /var/run/dataplane/NAME.pid for systemd and for whoever started us as a daemon; a failure only warns. */
+    private static Path writePidFile(String name, PrintStream err) {
+        Path p = UapiServer.CONTROL_DIR.resolve(name + ".pid");
+        try {
+            Files.createDirectories(UapiServer.CONTROL_DIR);
+            Files.writeString(p, ProcessHandle.current().pid() + "\n");
+            return p;
+        } catch (IOException e) {
+            err.println("dataplane: warning: cannot write " + p + ": " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Refuses (with the reason on {@code err}) an interface name in use or a control socket a live process holds. */
     static boolean free(String name, Path socketDir, PrintStream err) {
         if (Files.exists(Path.of("/sys/class/net", name))) {
@@ -89,6 +102,7 @@ final class DeviceCommand {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         device.start();
+        Path pidFile = writePidFile(device.name(), err);
         device.logLine(upLine);
         try {
             stop.await();
@@ -96,6 +110,13 @@ final class DeviceCommand {
             Thread.currentThread().interrupt();
         }
         device.logLine("shutting down");
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // best effort: a stale pid file names a process that is gone
+            }
+        }
         if (metrics != null) metrics.close();
         control.close();
         device.close();

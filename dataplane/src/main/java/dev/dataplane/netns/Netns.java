@@ -118,10 +118,46 @@ public final class Netns implements AutoCloseable {
             }
             processes.clear();
         }
+        killDaemons();
         try {
             run(List.of("ip", "netns", "delete", name));
         } catch (IOException e) {
             System.err.println("warning: could not delete namespace " + name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Daemons started inside (by a command run here that forked and returned, like `dataplane --daemon` or
+     * wireguard-go) keep the namespace alive after `ip netns delete`: stop every process still in it. The
+     * namespace is this object's own, so everything in it was started through it.
+     */
+    private void killDaemons() {
+        for (int round = 0; round < 2; round++) {
+            List<Long> pids = new ArrayList<>();
+            try {
+                for (String line : run(List.of("ip", "netns", "pids", name)).split("\n")) {
+                    if (!line.isBlank()) pids.add(Long.parseLong(line.strip()));
+                }
+            } catch (IOException | NumberFormatException e) {
+                return;
+            }
+            if (pids.isEmpty()) return;
+            boolean force = round > 0;
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    if (force) h.destroyForcibly();
+                    else h.destroy();
+                });
+            }
+            for (long pid : pids) {
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    try {
+                        h.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                        // forced in the next round
+                    }
+                });
+            }
         }
     }
 
