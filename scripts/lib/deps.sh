@@ -13,9 +13,12 @@ install_test_deps() {
     command -v bridge >/dev/null || need+=(iproute2)       # bridge fdb on kernel vxlan peers
     [ -x /usr/sbin/capsh ] || need+=(libcap2-bin)          # the no-CAP_NET_ADMIN test runs a JVM under capsh
     if [ ${#need[@]} -gt 0 ]; then
-        echo "installing: ${need[*]}" >&2
+        # one line here; apt's own output goes to $DATAPLANE_SETUP_LOG when set (the demo), else to stderr
+        local log="${DATAPLANE_SETUP_LOG:-/dev/stderr}"
+        echo "installing Debian packages: ${need[*]}${DATAPLANE_SETUP_LOG:+ (log: $DATAPLANE_SETUP_LOG)}" >&2
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >&2 || true
-        apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+        apt-get update -qq >>"$log" 2>&1 || true
+        apt-get install -y -qq --no-install-recommends "${need[@]}" >>"$log" 2>&1 || {
+            echo "apt-get install failed${DATAPLANE_SETUP_LOG:+; see the end of $DATAPLANE_SETUP_LOG}" >&2; return 1; }
     fi
 }

@@ -54,6 +54,16 @@ class FlannelExtensionIT {
             this.ipv6 = ipv6;
             this.ns = Netns.create("fl" + id);
             this.run = dir.resolve("node" + id);
+            try {
+                wire();
+            } catch (IOException | RuntimeException e) {
+                ns.close();
+                throw e;
+            }
+        }
+
+        /** Its underlay port on the switch's bridge, its public addresses, its pods' addresses, flanneld's environment. */
+        private void wire() throws IOException {
             Files.createDirectories(run);
             flanneldEnv.put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
             flanneldEnv.put("DATAPLANE_LOG", run.resolve("dataplane.log").toString());
