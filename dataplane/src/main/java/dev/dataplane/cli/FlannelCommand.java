@@ -39,9 +39,10 @@ final class FlannelCommand {
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         if (java.util.Arrays.asList(args).contains("--help")) {
-            out.print(USAGE);
+            out.print(USAGE + FlannelAgentCommand.USAGE);
             return 0;
         }
+        if (args.length > 1 && args[1].equals("agent")) return FlannelAgentCommand.run(args, err);
         String step;
         ExtensionBackend backend;
         try {

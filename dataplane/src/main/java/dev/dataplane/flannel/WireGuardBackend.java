@@ -33,6 +33,7 @@ public final class WireGuardBackend implements ExtensionBackend {
     private final Device device;
     private final Path keyFile;
     private final Map<String, String> env;
+    private Path pskFile;
 
     public WireGuardBackend(Host host, Launcher launcher, String iface, int port, Integer mtu, int keepalive, Device device,
                             Map<String, String> env) {
@@ -45,6 +46,19 @@ public final class WireGuardBackend implements ExtensionBackend {
         this.device = device;
         this.keyFile = KeyFile.path(env);
         this.env = env;
+    }
+
+    /** A preshared key for every peer (flannel's Backend.PSK), from a file only root reads. */
+    public void presharedKey(Path file) {
+        this.pskFile = file;
+    }
+
+    public String iface() {
+        return iface;
+    }
+
+    public int port() {
+        return port;
     }
 
     @Override
@@ -68,20 +82,29 @@ public final class WireGuardBackend implements ExtensionBackend {
     @Override
     public void subnetAdd(FlannelEnv e, String backendData) throws IOException {
         String key = KeyFile.checkPublicKey(firstLine(backendData));
-        InetAddress at = e.publicAddress().orElseThrow(() -> new IOException("subnet-add: flannel gave no PUBLIC_IP or PUBLIC_IPV6"));
+        addPeer(key, port, e);
+    }
+
+    @Override
+    public void subnetRemove(FlannelEnv e, String backendData) throws IOException {
+        removePeer(KeyFile.checkPublicKey(firstLine(backendData)), e);
+    }
+
+    /** The remote node as a peer: its subnets as allowed IPs (and routes), its public address and {@code peerPort} as endpoint. */
+    public void addPeer(String key, int peerPort, FlannelEnv e) throws IOException {
+        InetAddress at = e.publicAddress().orElseThrow(() -> new IOException("no public address (PUBLIC_IP or PUBLIC_IPV6) for peer " + key));
         List<IpNet> subnets = subnets(e);
-        if (subnets.isEmpty()) throw new IOException("subnet-add: flannel gave neither SUBNET nor IPV6SUBNET");
-        List<String> cmd = new ArrayList<>(List.of("wg", "set", iface, "peer", key, "endpoint", endpoint(at),
+        if (subnets.isEmpty()) throw new IOException("no subnet (SUBNET or IPV6SUBNET) for peer " + key);
+        List<String> cmd = new ArrayList<>(List.of("wg", "set", iface, "peer", key, "endpoint", endpoint(at, peerPort),
                 "allowed-ips", String.join(",", subnets.stream().map(IpNet::toString).toList())));
         if (keepalive > 0) cmd.addAll(List.of("persistent-keepalive", Integer.toString(keepalive)));
+        if (pskFile != null) cmd.addAll(List.of("preshared-key", pskFile.toString()));
         host.run(cmd.toArray(String[]::new));
         // the IPv6 cluster network is not in flannel's environment, so each remote subnet gets its own route
         for (IpNet s : subnets) host.run("ip", "route", "replace", s.toString(), "dev", iface);
     }
 
-    @Override
-    public void subnetRemove(FlannelEnv e, String backendData) throws IOException {
-        String key = KeyFile.checkPublicKey(firstLine(backendData));
+    public void removePeer(String key, FlannelEnv e) throws IOException {
         host.run("wg", "set", iface, "peer", key, "remove");
         for (IpNet s : subnets(e)) host.result("ip", "route", "del", s.toString(), "dev", iface);   // gone already is fine
     }
@@ -123,8 +146,8 @@ public final class WireGuardBackend implements ExtensionBackend {
         return own.isPresent() ? host.mtuOf(own.get()).orElse(1500) : 1500;
     }
 
-    private String endpoint(InetAddress a) {
-        return (a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress()) + ":" + port;
+    private static String endpoint(InetAddress a, int port) {
+        return (a instanceof Inet6Address ? "[" + IpNet.text(a) + "]" : a.getHostAddress()) + ":" + port;
     }
 
     static List<IpNet> subnets(FlannelEnv e) {

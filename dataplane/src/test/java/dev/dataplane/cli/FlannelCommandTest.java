@@ -36,6 +36,19 @@ class FlannelCommandTest {
     }
 
     @Test
+    void agentFlagsAreChecked() {
+        assertEquals(2, run("", "flannel", "agent").status());
+        assertEquals(2, run("", "flannel", "agent", "--public-ip", "198.18.0.1").status());
+        assertEquals(2, run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379").status());
+        assertEquals(2, run("", "flannel", "agent", "--etcd-endpoints", "ftp://x", "--public-ip", "198.18.0.1").status());
+        assertEquals(2, run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379", "--public-ip", "fd00::1").status());
+        assertEquals(2, run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379", "--public-ip", "198.18.0.1",
+                "--etcd-prefix", "coreos.com").status());
+        Run r = run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379", "--public-ip", "198.18.0.1", "--wat", "1");
+        assertTrue(r.err().contains("unknown argument: --wat"), r.err());
+    }
+
+    @Test
     void garbageBackendDataIsRefusedWithAReason() {
         Run wg = run("$(reboot)\n", "flannel", "subnet-add", "--mode", "wireguard", "--iface", "dpt-none0");
         assertEquals(1, wg.status());

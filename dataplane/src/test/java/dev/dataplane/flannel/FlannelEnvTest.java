@@ -16,7 +16,7 @@ class FlannelEnvTest {
         FlannelEnv e = FlannelEnv.from(Map.of("NETWORK", "10.42.0.0/16", "SUBNET", "10.42.1.0/24", "IPV6SUBNET", "fd00:42:0:1::/64",
                 "PUBLIC_IP", "198.18.0.1", "PUBLIC_IPV6", "fd00:198::1"));
         assertEquals("10.42.1.0/32", e.subnet().orElseThrow().hostAddress());
-        assertEquals("fd00:42:0:1:0:0:0:0/128", e.ipv6Subnet().orElseThrow().hostAddress());
+        assertEquals("fd00:42:0:1::/128", e.ipv6Subnet().orElseThrow().hostAddress());
         assertEquals("198.18.0.1", e.publicAddress().orElseThrow().getHostAddress());
     }
 

@@ -61,14 +61,7 @@ final class FlannelExtension {
      * (its directories bound over them in a private mount namespace, which daemons it starts keep).
      */
     static Result inNode(Netns ns, Path nodeRun, Map<String, String> env, List<String> argv, String stdin) throws IOException {
-        for (String d : List.of("wireguard", "dataplane", "flannel")) {
-            Files.createDirectories(nodeRun.resolve(d));
-            Files.createDirectories(Path.of("/run", d));   // mount points only; nothing is written to the host's
-        }
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "unshare", "--mount", "--propagation", "private",
-                "sh", "-c", "for d in wireguard dataplane flannel; do mount --bind \"$NODE_RUN/$d\" /run/$d || exit 97; done; exec \"$@\"", "node"));
-        full.addAll(argv);
-        ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(nodeCommand(ns, nodeRun, argv)).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.environment().put("NODE_RUN", nodeRun.toString());
@@ -90,6 +83,27 @@ final class FlannelExtension {
             throw new IOException("interrupted");
         }
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).strip());
+    }
+
+    /** Starts {@code argv} as the node (see {@link #inNode}) in the background, its output appended to {@code log}. */
+    static Process startInNode(Netns ns, Path nodeRun, Map<String, String> env, List<String> argv, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(nodeCommand(ns, nodeRun, argv)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.environment().put("NODE_RUN", nodeRun.toString());
+        return pb.start();
+    }
+
+    private static List<String> nodeCommand(Netns ns, Path nodeRun, List<String> argv) throws IOException {
+        for (String d : List.of("wireguard", "dataplane", "flannel")) {
+            Files.createDirectories(nodeRun.resolve(d));
+            Files.createDirectories(Path.of("/run", d));   // mount points only; nothing is written to the host's
+        }
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), "unshare", "--mount", "--propagation", "private",
+                "sh", "-c", "for d in wireguard dataplane flannel; do mount --bind \"$NODE_RUN/$d\" /run/$d || exit 97; done; exec \"$@\"", "node"));
+        full.addAll(argv);
+        return full;
     }
 
     /** flannel's expansion (Go's os.Expand): $NAME and ${NAME} replaced by the variable's value, or nothing. */

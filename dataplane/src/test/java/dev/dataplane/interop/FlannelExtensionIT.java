@@ -36,56 +36,25 @@ class FlannelExtensionIT {
     private Path dir;
     private Path bin;
 
-    /** One node: its namespace, its /run, the runner flannel uses on it, its net-conf commands and its lease. */
-    final class Node implements AutoCloseable {
-        final int id;
-        final Netns ns;
-        final Path run;
+    /** A node as flannel's extension backend sees it: the runner it uses, its net-conf's commands and its lease. */
+    final class Node extends FlannelNode {
         final FlannelExtension.Runner runner;
         final FlannelExtension.Commands commands;
-        final Map<String, String> flanneldEnv = new HashMap<>(System.getenv());
         final boolean ipv6;
         String backendData;
 
         Node(int id, FlannelExtension.Runner runner, FlannelExtension.Commands commands, boolean ipv6) throws IOException {
-            this.id = id;
+            super(id, sw, dir, bin);
             this.runner = runner;
             this.commands = commands;
             this.ipv6 = ipv6;
-            this.ns = Netns.create("fl" + id);
-            this.run = dir.resolve("node" + id);
             try {
-                wire();
-            } catch (IOException | RuntimeException e) {
-                ns.close();
+                addPod(pod(false));
+                addPod(pod(true));
+            } catch (IOException e) {
+                close();
                 throw e;
             }
-        }
-
-        /** Its underlay port on the switch's bridge, its public addresses, its pods' addresses, flanneld's environment. */
-        private void wire() throws IOException {
-            Files.createDirectories(run);
-            flanneldEnv.put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
-            flanneldEnv.put("DATAPLANE_LOG", run.resolve("dataplane.log").toString());
-            String port = "u" + id;
-            Netns.run(List.of("ip", "link", "add", port, "netns", sw.name(), "type", "veth", "peer", "name", "eth0", "netns", ns.name()));
-            sw.exec("ip", "link", "set", port, "master", "br0");
-            sw.exec("ip", "link", "set", port, "up");
-            ns.exec("ip", "addr", "add", publicIp() + "/24", "dev", "eth0");
-            ns.exec("ip", "addr", "add", publicIpv6() + "/64", "dev", "eth0", "nodad");
-            ns.exec("ip", "link", "set", "eth0", "up");
-            ns.exec("ip", "link", "add", "cni0", "type", "bridge");   // where flannel's CNI puts pods (no dummy module here)
-            ns.exec("ip", "addr", "add", pod(false) + "/32", "dev", "cni0");
-            ns.exec("ip", "addr", "add", pod(true) + "/128", "dev", "cni0", "nodad");
-            ns.exec("ip", "link", "set", "cni0", "up");
-        }
-
-        String publicIp() {
-            return "198.18.0." + id;
-        }
-
-        String publicIpv6() {
-            return "fd00:198::" + id;
         }
 
         String pod(boolean v6) {
@@ -131,26 +100,6 @@ class FlannelExtensionIT {
 
         void shutdown() throws IOException {
             step(commands.shutdown(), Map.of(), null);
-        }
-
-        String exec(String... argv) throws IOException {
-            FlannelExtension.Result r = FlannelExtension.inNode(ns, run, flanneldEnv, List.of(argv), "");
-            if (r.status() != 0) throw new IOException(String.join(" ", argv) + " failed: " + r.output());
-            return r.output();
-        }
-
-        String log() {
-            try {
-                Path log = run.resolve("dataplane.log");
-                return Files.exists(log) ? "device log:\n" + Files.readString(log) : "";
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        @Override
-        public void close() {
-            ns.close();
         }
     }
 
@@ -282,13 +231,7 @@ class FlannelExtensionIT {
                 + "\nnode " + a.id + ": " + a.ns.result("ip", "route").output() + a.log());
     }
 
-    /** Pings pod to pod across the overlay, up to {@code tries} times (the first packets may wait for a handshake). */
     private static boolean reaches(Node a, Node b, boolean v6, int tries) throws IOException, InterruptedException {
-        for (int i = 0; i < tries; i++) {
-            Netns.Result r = a.ns.result("ping", v6 ? "-6" : "-4", "-c", "1", "-W", "1", "-I", a.pod(v6), b.pod(v6));
-            if (r.status() == 0) return true;
-            Thread.sleep(200);
-        }
-        return false;
+        return a.reaches(a.pod(v6), b.pod(v6), tries);
     }
 }
