@@ -15,6 +15,11 @@ install_test_deps() {
     command -v etcd >/dev/null || need+=(etcd-server)      # flannel's lease store (FlannelAgentIT starts its own)
     command -v etcdctl >/dev/null || need+=(etcd-client)
     command -v unshare >/dev/null || need+=(util-linux)    # a private /run per flannel test node
+    # strongSwan's charon as the IKEv2 peer, ESP in userspace (kernel-libipsec), crypto from openssl
+    [ -x /usr/lib/ipsec/charon ] || need+=(strongswan-charon)
+    command -v swanctl >/dev/null || need+=(strongswan-swanctl)
+    [ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] || need+=(libcharon-extra-plugins)
+    [ -e /usr/lib/ipsec/plugins/libstrongswan-openssl.so ] || need+=(libstrongswan-standard-plugins)
     if [ ${#need[@]} -gt 0 ]; then
         # one line here; apt's own output goes to $DATAPLANE_SETUP_LOG when set (the demo), else to stderr
         local log="${DATAPLANE_SETUP_LOG:-/dev/stderr}"

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
+
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,37 +54,14 @@ public class EspPathBench {
         int port = 40000 + (int) (System.nanoTime() % 20000);
         String sa = "state add src 198.18.0.1 dst 198.18.0.2 proto esp spi 0x100 reqid 1 mode tunnel aead '" + t[0] + "' 0x"
                 + "5a".repeat(Integer.parseInt(t[1])) + " 128 encap espinudp " + port + " " + (port + 1) + " 0.0.0.0 replay-window 64";
-        a = new EspDevice("espa", noneDevice(), Clock.SYSTEM, port, new PrintStream(OutputStream.nullOutputStream()));
+        a = new EspDevice("espa", PacketDevice.unattached(1400), Clock.SYSTEM, port, new PrintStream(OutputStream.nullOutputStream()));
         a.load(List.of(sa, "policy add src 10.0.0.0/24 dst 10.0.1.0/24 dir out tmpl src 198.18.0.1 dst 198.18.0.2 proto esp reqid 1"), "a");
-        b = new EspDevice("espb", noneDevice(), Clock.SYSTEM, port + 1, new PrintStream(OutputStream.nullOutputStream()));
+        b = new EspDevice("espb", PacketDevice.unattached(1400), Clock.SYSTEM, port + 1, new PrintStream(OutputStream.nullOutputStream()));
         b.load(List.of(sa, "policy add src 10.0.0.0/24 dst 10.0.1.0/24 dir in tmpl src 198.18.0.1 dst 198.18.0.2 proto esp reqid 1"), "b");
         encap = new EspEncap(a);
         decap = new EspDecap(b);
         out = new PacketBatch(1, 2048, EspPacket.PAYLOAD);
         in = new PacketBatch(1, 2048);
-    }
-
-    /** No inside device: the benchmark calls the transforms directly. */
-    private static PacketDevice noneDevice() {
-        return new PacketDevice() {
-            @Override
-            public int mtu() {
-                return 1400;
-            }
-
-            @Override
-            public int read(ByteBuffer buf, int off, int maxLen) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void write(ByteBuffer buf, int off, int len) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {}
-        };
     }
 
     @TearDown

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
+
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,25 +45,7 @@ public class VxlanPathBench {
 
     @Setup
     public void setUp() throws Exception {
-        PacketDevice none = new PacketDevice() {
-            @Override
-            public int mtu() {
-                return 1450;
-            }
-
-            @Override
-            public int read(ByteBuffer buf, int off, int maxLen) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void write(ByteBuffer buf, int off, int len) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {}
-        };
+        PacketDevice none = PacketDevice.unattached(1450);
         VxlanDevice d = new VxlanDevice("vxb", none, Clock.SYSTEM, new VxlanConfig(1, 8472, null, List.of(), true, false, 300),
                 new PrintStream(OutputStream.nullOutputStream()));
         for (long mac = 1; mac <= 200; mac++) {

@@ -14,7 +14,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
     static final String WIREGUARD = "wireguard", VXLAN = "vxlan", ESP = "esp";
 
     /** ESP mode settings: the `ip xfrm` lines to load at start (or none), and the ESP-in-UDP port. */
-    record Esp(java.nio.file.Path config, int natTPort) {}
+    record Esp(java.nio.file.Path config, int natTPort, java.nio.file.Path swanctl) {}
     static final int WIREGUARD_MTU = 1420;
     /** 1500 minus the worst case of ESP-in-UDP over IPv6 with AES-GCM: IPv6 40, UDP 8, ESP 16, trailer 2 + 3, ICV 16. */
     static final int ESP_MTU = 1400;
@@ -37,7 +37,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         List<InetAddress> remotes = new ArrayList<>();
         boolean learning = false, gbp = false;
         List<String> vxlanFlags = new ArrayList<>();
-        java.nio.file.Path espConfig = null;
+        java.nio.file.Path espConfig = null, swanctl = null;
         boolean portGiven = false;
         int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
         boolean foreground = true;
@@ -66,6 +66,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                     portGiven = true;
                 }
                 case "--config" -> espConfig = java.nio.file.Path.of(value(args, ++i, a));
+                case "--swanctl" -> swanctl = java.nio.file.Path.of(value(args, ++i, a));
                 case "--local" -> local = address(value(args, ++i, vxlanFlag(vxlanFlags, a)), a);
                 case "--remote" -> remotes.add(address(value(args, ++i, vxlanFlag(vxlanFlags, a)), a));
                 case "--learning" -> learning = vxlanFlag(vxlanFlags, a) != null;
@@ -92,11 +93,15 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         }
         if (portGiven && mode.equals(WIREGUARD)) throw new UsageException("--port is a --mode vxlan or esp flag (wg sets WireGuard's listen-port)");
         if (espConfig != null && !mode.equals(ESP)) throw new UsageException("--config is a --mode esp flag");
+        if (swanctl != null && !mode.equals(ESP)) throw new UsageException("--swanctl is a --mode esp flag");
         Esp esp = null;
         if (mode.equals(ESP)) {
             if (!vxlanFlags.isEmpty()) throw new UsageException(vxlanFlags.getFirst() + " is a --mode vxlan flag");
             if (espConfig != null && !java.nio.file.Files.isReadable(espConfig)) throw new UsageException("--config " + espConfig + ": cannot read it");
-            esp = new Esp(espConfig, portGiven ? port : dev.dataplane.encap.esp.EspPacket.NAT_T_PORT);
+            if (swanctl != null && !java.nio.file.Files.isReadable(swanctl)) throw new UsageException("--swanctl " + swanctl + ": cannot read it");
+            if (swanctl != null && espConfig != null) throw new UsageException("--swanctl and --config exclude each other: IKE makes the SAs");
+            if (swanctl != null && portGiven && port != 4500) throw new UsageException("--swanctl needs the NAT-T port 4500");
+            esp = new Esp(espConfig, portGiven ? port : dev.dataplane.encap.esp.EspPacket.NAT_T_PORT, swanctl);
             if (mtu < 0) mtu = ESP_MTU;
         }
         VxlanConfig vxlan = null;

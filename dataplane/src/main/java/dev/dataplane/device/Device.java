@@ -64,21 +64,14 @@ public abstract class Device implements AutoCloseable {
         metric(out, dev, "dataplane_receive_packets_total", "counter", what + " accepted.", rx.packets());
         metric(out, dev, "dataplane_transmit_bytes_total", "counter", "Bytes of " + what + " sent.", tx.bytes());
         metric(out, dev, "dataplane_transmit_packets_total", "counter", what + " sent.", tx.packets());
-        out.append("# HELP dataplane_drops_total Packets dropped, by reason; every drop is counted once.\n");
-        out.append("# TYPE dataplane_drops_total counter\n");
-        for (DropReason r : DropReason.values()) {
-            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
-                    .append("\"} ").append(drops(r)).append('\n');
-        }
+        PrometheusText.drops(out, dev, this);
         extra.accept(out, dev);
         return out.toString();
     }
 
     /** One series with its HELP and TYPE lines. */
     protected static void metric(StringBuilder out, String dev, String name, String type, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        out.append(name).append('{').append(dev).append("} ").append(value).append('\n');
+        PrometheusText.series(out, dev, name, type, help, value);
     }
 
     /** The UDP socket, or null before it is bound; the data threads read it afresh for every batch. */

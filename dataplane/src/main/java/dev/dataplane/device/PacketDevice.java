@@ -40,6 +40,32 @@ public interface PacketDevice extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * A device with nothing behind it, of the given MTU: for driving a mode's transforms directly on batches
+     * (transform tests, JMH path benchmarks), where the data threads never start. Reading or writing it fails.
+     */
+    static PacketDevice unattached(int mtu) {
+        return new PacketDevice() {
+            @Override
+            public int mtu() {
+                return mtu;
+            }
+
+            @Override
+            public int read(ByteBuffer buf, int off, int maxLen) {
+                throw new UnsupportedOperationException("an unattached device has no packets");
+            }
+
+            @Override
+            public void write(ByteBuffer buf, int off, int len) {
+                throw new UnsupportedOperationException("an unattached device takes no packets");
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /** Adapts the TUN device of the I/O layer. */
     static PacketDevice of(dev.dataplane.tun.TunDevice tun) {
         return new PacketDevice() {

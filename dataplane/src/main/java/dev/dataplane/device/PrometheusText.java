@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * The device's counters in Prometheus' text exposition format (version 0.0.4). Reads only atomic and volatile
- * fields, so it runs on the metrics server's thread without stopping the data path. Names: docs/metrics.md.
+ * Devices' counters in Prometheus' text exposition format (version 0.0.4): WireGuard's per-peer series here,
+ * and the series every mode shares (drops by reason, one-value series) for {@link Device#trafficMetrics}.
+ * Reads only atomic and volatile fields, so it runs on the metrics server's thread without stopping the data
+ * path. Names: docs/metrics.md.
  */
 final class PrometheusText {
     private PrometheusText() {}
@@ -40,14 +42,10 @@ final class PrometheusText {
         perPeer(out, peers, labels, "dataplane_peer_handshake_responses_received_total", "counter",
                 "Handshake responses from the peer that authenticated and completed our initiation.", p -> p.responsesReceived.get());
 
-        header(out, "dataplane_drops_total", "counter", "Packets dropped, by reason; every drop is counted once.");
-        for (DropReason r : DropReason.values()) {
-            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
-                    .append("\"} ").append(d.drops(r)).append('\n');
-        }
-        gauge(out, dev, "dataplane_cookie_replies_sent_total", "counter", "Cookie replies sent (under load).", d.stats.cookieRepliesSent());
-        gauge(out, dev, "dataplane_peers", "gauge", "Configured peers.", peers.size());
-        gauge(out, dev, "dataplane_handshake_queue_depth", "gauge", "Handshake messages waiting for the control thread.",
+        drops(out, dev, d);
+        series(out, dev, "dataplane_cookie_replies_sent_total", "counter", "Cookie replies sent (under load).", d.stats.cookieRepliesSent());
+        series(out, dev, "dataplane_peers", "gauge", "Configured peers.", peers.size());
+        series(out, dev, "dataplane_handshake_queue_depth", "gauge", "Handshake messages waiting for the control thread.",
                 d.control.handshakeBacklog());
         header(out, "dataplane_pipeline_queue_depth", "gauge",
                 "Packets inside a pipeline ring (the --workers N mode; always 0 inline).");
@@ -64,9 +62,19 @@ final class PrometheusText {
         }
     }
 
-    private static void gauge(StringBuilder out, String dev, String name, String type, String help, long value) {
+    /** One series with its HELP and TYPE lines; {@code dev} is the interface label. */
+    static void series(StringBuilder out, String dev, String name, String type, String help, long value) {
         header(out, name, type, help);
         out.append(name).append('{').append(dev).append("} ").append(value).append('\n');
+    }
+
+    /** dataplane_drops_total: one series per reason, zeros included, so that rates need no absent() guards. */
+    static void drops(StringBuilder out, String dev, Device d) {
+        header(out, "dataplane_drops_total", "counter", "Packets dropped, by reason; every drop is counted once.");
+        for (DropReason r : DropReason.values()) {
+            out.append("dataplane_drops_total{").append(dev).append(",reason=\"").append(r.name().toLowerCase())
+                    .append("\"} ").append(d.drops(r)).append('\n');
+        }
     }
 
     private static void header(StringBuilder out, String name, String type, String help) {

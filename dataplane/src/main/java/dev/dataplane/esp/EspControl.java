@@ -15,10 +15,25 @@ import java.util.function.Consumer;
 public final class EspControl {
     private final EspDevice device;
     private final Consumer<String> log;
+    private final IkeCommands ike;
+
+    /** `ike list|initiate NAME|terminate NAME`, when the device runs IKE (--swanctl). */
+    public interface IkeCommands {
+        String list();
+
+        String initiate(String name);
+
+        String terminate(String name);
+    }
 
     public EspControl(EspDevice device, Consumer<String> log) {
+        this(device, log, null);
+    }
+
+    public EspControl(EspDevice device, Consumer<String> log, IkeCommands ike) {
         this.device = device;
         this.log = log;
+        this.ike = ike;
     }
 
     public boolean serve(BufferedReader in, Writer out) throws IOException {
@@ -30,7 +45,21 @@ public final class EspControl {
             out.append(device.show());
             return;
         }
-        if (!line.startsWith("xfrm ")) throw new IllegalArgumentException("unknown command (xfrm state|policy …, show)");
+        if (line.equals("ike") || line.startsWith("ike ")) {
+            if (ike == null) throw new IllegalArgumentException("this device runs no IKE (start it with --swanctl FILE)");
+            String[] w = line.split("\\s+");
+            String what = w.length > 1 ? w[1] : "";
+            switch (what) {
+                case "list" -> out.append(ike.list());
+                case "initiate", "terminate" -> {
+                    if (w.length != 3) throw new IllegalArgumentException("usage: ike " + what + " NAME");
+                    out.append(what.equals("initiate") ? ike.initiate(w[2]) : ike.terminate(w[2]));
+                }
+                default -> throw new IllegalArgumentException("usage: ike list | ike initiate NAME | ike terminate NAME");
+            }
+            return;
+        }
+        if (!line.startsWith("xfrm ")) throw new IllegalArgumentException("unknown command (xfrm state|policy …, ike …, show)");
         device.apply(XfrmLine.parse(line.substring(5)), out);
     }
 }

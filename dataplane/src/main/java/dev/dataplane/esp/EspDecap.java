@@ -38,7 +38,9 @@ final class EspDecap implements InboundTransform {
             len -= ihl;
         } else if (device.udpEncap()) {
             if (EspPacket.isNatKeepalive(b, off, len)) return 0;
-            if (EspPacket.isNonEsp(b, off, len)) return drop(DropReason.NOT_ESP);
+            if (EspPacket.isNonEsp(b, off, len)) {
+                return device.ikeArrived(b, off + 4, len - 4, batch.endpoint(i)) ? 0 : drop(DropReason.NOT_ESP);
+            }
         }
         XfrmDatabase.Snapshot s = device.xfrm.snapshot();
         if (len < EspPacket.PAYLOAD + EspPacket.TRAILER) return drop(DropReason.MALFORMED);

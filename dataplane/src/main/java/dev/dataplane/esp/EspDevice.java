@@ -42,6 +42,15 @@ public final class EspDevice extends Device {
     private final WireToTun inbound;
     private final ScheduledExecutorService timers;
     private volatile int kind = NONE;
+    /** Where IKE messages that arrive on the NAT-T port go (RFC 3948 §2.2: behind a zero non-ESP marker). */
+    private volatile IkeListener ike;
+    private final java.util.concurrent.atomic.AtomicInteger ikeQueued = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The IKE daemon's side of the NAT-T port. */
+    public interface IkeListener {
+        /** A message (marker removed); runs on the receive thread, so it only hands the bytes over. */
+        void received(byte[] message, java.net.InetSocketAddress from);
+    }
 
     public EspDevice(String name, PacketDevice tun, Clock clock, int natTPort, PrintStream log) {
         super(name, tun, clock, log);
@@ -123,6 +132,73 @@ public final class EspDevice extends Device {
             case UDP -> "ESP-in-UDP on port " + natTPort;
             default -> "nothing yet";
         };
+    }
+
+    /**
+     * For an IKE daemon: binds the ESP-in-UDP socket on the NAT-T port now (the SAs it negotiates are all
+     * UDP-encapsulated) and hands it the IKE messages that arrive there.
+     */
+    public synchronized void serveIke(IkeListener listener) throws IOException {
+        if (kind == NONE) {
+            socket = udp();
+            kind = UDP;
+            logLine("carrying " + describeKind() + " (IKE)");
+        } else if (kind != UDP) {
+            throw new IOException("this device carries " + describeKind() + "; IKE needs ESP-in-UDP");
+        }
+        this.ike = listener;
+    }
+
+    /** Called by the receive thread for a datagram behind a non-ESP marker; false if nobody takes IKE here. */
+    boolean ikeArrived(org.agrona.concurrent.UnsafeBuffer b, int off, int len, dev.dataplane.tun.UdpEndpoint from) {
+        IkeListener l = ike;
+        if (l == null || len < 28) return false;
+        byte[] msg = new byte[len];   // control plane: a few messages per SA lifetime
+        b.getBytes(off, msg);
+        l.received(msg, from.toInetSocketAddress());
+        return true;
+    }
+
+    /** Sends an IKE message from the NAT-T port, behind the non-ESP marker. */
+    public void sendIke(byte[] message, java.net.InetSocketAddress to) throws IOException {
+        UdpSocket s = socket;
+        if (s == null || kind != UDP) throw new IOException("no NAT-T socket");
+        ByteBuffer buf = ByteBuffer.allocateDirect(message.length + 4);
+        buf.putInt(0, 0).put(4, message);
+        s.send(buf, 0, message.length + 4, new dev.dataplane.tun.UdpEndpoint(to));
+    }
+
+    /**
+     * Adds an SA negotiated by IKE, as `ip xfrm state add … aead NAME KEY ICV encap espinudp SPORT DPORT` would
+     * (replay window 32, no ESN); the key is copied, the caller wipes its own.
+     */
+    public void addNegotiatedSa(java.net.InetAddress src, java.net.InetAddress dst, int spi, int reqid, String aeadName, byte[] key,
+                                int icvBits, int sport, int dport) {
+        byte[] k = key.clone();
+        SecurityAssociation sa = new SecurityAssociation(src, dst, spi, reqid, dev.dataplane.crypto.esp.EspAead.of(aeadName, k, icvBits), k,
+                icvBits, true, sport, dport, 32, false);
+        apply(XfrmLine.stateAdd(sa), new StringBuilder());
+    }
+
+    /** Removes an SA (its key is wiped once packets in flight are done); false if it was not there. */
+    public boolean deleteSa(java.net.InetAddress src, java.net.InetAddress dst, int spi) {
+        try {
+            apply(XfrmLine.stateDel(src, dst, spi), new StringBuilder());
+            return true;
+        } catch (XfrmDatabase.XfrmException e) {
+            return false;
+        }
+    }
+
+    /** Applies a policy line (`policy add|del …`: no secrets in it); false if it was refused, with the reason logged. */
+    public boolean policy(String line) {
+        try {
+            apply(XfrmLine.parse(line), new StringBuilder());
+            return true;
+        } catch (RuntimeException e) {
+            logLine("policy refused: " + e.getMessage() + ": " + line);
+            return false;
+        }
     }
 
     boolean rawIpv4() {

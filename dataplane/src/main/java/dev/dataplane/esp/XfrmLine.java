@@ -41,6 +41,16 @@ final class XfrmLine {
         this.policy = policy;
     }
 
+    /** `state add` of an SA built elsewhere (by IKE). */
+    static XfrmLine stateAdd(SecurityAssociation sa) {
+        return new XfrmLine(Op.STATE_ADD, sa, null, null, 0, null);
+    }
+
+    /** `state del src S dst D proto esp spi N`. */
+    static XfrmLine stateDel(InetAddress src, InetAddress dst, int spi) {
+        return new XfrmLine(Op.STATE_DEL, null, src, dst, spi, null);
+    }
+
     /** Splits on blanks, dropping quotes around a word ('rfc4106(gcm(aes))' as a shell would pass it). */
     static List<String> words(String line) {
         List<String> out = new ArrayList<>();

@@ -37,25 +37,7 @@ class EspTransformTest {
     }
 
     private EspDevice device(int natTPort, List<String> lines) {
-        PacketDevice none = new PacketDevice() {
-            @Override
-            public int mtu() {
-                return 1400;
-            }
-
-            @Override
-            public int read(ByteBuffer buf, int off, int maxLen) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void write(ByteBuffer buf, int off, int len) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {}
-        };
+        PacketDevice none = PacketDevice.unattached(1400);
         EspDevice d = new EspDevice("espt", none, Clock.SYSTEM, natTPort, new PrintStream(new ByteArrayOutputStream()));
         devices.add(d);
         d.load(lines, "test");

@@ -12,7 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
@@ -27,25 +27,7 @@ class VxlanTransformTest {
     private static final long OUR_MAC = 0x0a0000000002L, PEER_MAC = 0x0a0000000001L;
 
     private static VxlanDevice device(boolean learning, boolean gbp) throws Exception {
-        PacketDevice none = new PacketDevice() {
-            @Override
-            public int mtu() {
-                return 1450;
-            }
-
-            @Override
-            public int read(ByteBuffer buf, int off, int maxLen) {
-                throw new UnsupportedOperationException("not started");
-            }
-
-            @Override
-            public void write(ByteBuffer buf, int off, int len) {
-                throw new UnsupportedOperationException("not started");
-            }
-
-            @Override
-            public void close() {}
-        };
+        PacketDevice none = PacketDevice.unattached(1450);
         VxlanConfig c = new VxlanConfig(1, 8472, null, List.of(), learning, gbp, 300);
         return new VxlanDevice("vxt0", none, Clock.SYSTEM, c, new PrintStream(new ByteArrayOutputStream()));
     }

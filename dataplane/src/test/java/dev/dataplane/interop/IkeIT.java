@@ -1,0 +1,190 @@
+package dev.dataplane.interop;
+
+import dev.dataplane.netns.Netns;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * IKEv2 between our ESP device (`--swanctl FILE`) and strongSwan's charon (userspace ESP through kernel-libipsec),
+ * each in its own namespace, with one swanctl.conf syntax on both sides: flannel's proposals (IKE
+ * aes256-sha256-modp4096, ESP aes128gcm16-sha256-prfsha256-ecp256) and ChaCha20-Poly1305 with X25519, each side
+ * initiating, a wrong PSK, and a terminate.
+ */
+@Timeout(300)
+class IkeIT {
+    private static final String US = "198.18.0.2", CHARON = "198.18.0.1";
+    private static final String OUR_POD = "10.42.2.1", CHARON_POD = "10.42.1.1";
+    private static final String FLANNEL_IKE = "aes256-sha256-modp4096", FLANNEL_ESP = "aes128gcm16-sha256-prfsha256-ecp256";
+
+    private Netns a, b;
+    private Path dir;
+    private Charon charon;
+    private Process ours;
+    private String iface;
+
+    @BeforeEach
+    void namespaces() throws Exception {
+        Root.require();
+        dir = Files.createTempDirectory("ike-it");
+        a = Netns.create("ikea");
+        b = Netns.create("ikeb");
+        Netns.link(a, "va", CHARON + "/24", b, "vb", US + "/24");
+        a.exec("ip", "addr", "add", CHARON_POD + "/32", "dev", "lo");
+        b.exec("ip", "addr", "add", OUR_POD + "/32", "dev", "lo");
+        iface = OurVxlan.uniqueName("ike");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (charon != null) charon.close();
+        if (b != null) b.close();   // stops our device
+        if (a != null) a.close();
+    }
+
+    /** One side's swanctl.conf: the same syntax for charon and for us. */
+    private static String swanctl(String local, String remote, String localTs, String remoteTs, String ike, String esp, String start, String psk) {
+        return """
+                connections {
+                    flannel {
+                        version = 2
+                        local_addrs = %s
+                        remote_addrs = %s
+                        proposals = %s
+                        encap = yes
+                        keyingtries = 1
+                        local {
+                            auth = psk
+                            id = %s
+                        }
+                        remote {
+                            auth = psk
+                            id = %s
+                        }
+                        children {
+                            net {
+                                mode = tunnel
+                                local_ts = %s
+                                remote_ts = %s
+                                esp_proposals = %s
+                                rekey_time = 1h
+                                start_action = %s
+                            }
+                        }
+                    }
+                }
+                secrets {
+                    ike-flannel {
+                        id-1 = %s
+                        id-2 = %s
+                        secret = 0x%s
+                    }
+                }
+                """.formatted(local, remote, ike, local, remote, localTs, remoteTs, esp, start, local, remote, psk);
+    }
+
+    private void startBoth(String ike, String esp, boolean weInitiate, String ourPsk, String charonPsk) throws Exception {
+        charon = Charon.start(a, dir.resolve("charon"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", ike, esp, "none", charonPsk));
+        Path conf = dir.resolve("ours.conf");
+        Files.writeString(conf, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", ike, esp, weInitiate ? "start" : "none", ourPsk));
+        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", conf.toString()));
+        b.exec("ip", "link", "set", iface, "up");
+    }
+
+    private static String psk() {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        return HexFormat.of().formatHex(k);
+    }
+
+    private String ourLog() {
+        try {
+            return Files.readString(dir.resolve(iface + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private String ctl(String... words) throws IOException {
+        return b.exec(OurMode.ctl(iface, words));
+    }
+
+    private boolean ping(Netns from, String src, String dst, int tries) throws Exception {
+        for (int i = 0; i < tries; i++) {
+            if (from.result("ping", "-c", "1", "-W", "1", "-I", src, dst).status() == 0) return true;
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    private void assertTunnel() throws Exception {
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 20), "ours -> charon\n" + ourLog() + "\ncharon:\n" + charon.log());
+        assertTrue(ping(a, CHARON_POD, OUR_POD, 5), "charon -> ours\n" + ourLog());
+        a.start(java.util.Map.of(), dir.resolve("iperf-server.log"), "iperf3", "-s", "-1", "-B", CHARON_POD);
+        Thread.sleep(300);
+        String out = b.exec("iperf3", "-c", CHARON_POD, "-B", OUR_POD, "-t", "2");
+        assertTrue(out.contains("receiver"), out);
+    }
+
+    private void waitEstablished() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (ctl("ike", "list").contains("ESTABLISHED") && ctl("ike", "list").contains("reqid")) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no IKE SA with a CHILD SA on our side\n" + ourLog() + "\ncharon:\n" + charon.log());
+    }
+
+    @Test
+    void charonInitiatesWithFlannelsProposals() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk, psk);
+        String out = charon.swanctl("--initiate", "--child", "net", "--timeout", "20");
+        assertTrue(out.contains("established successfully"), out);
+        waitEstablished();
+        String sas = charon.swanctl("--list-sas");
+        assertTrue(sas.contains("AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_4096"), sas);
+        assertTrue(sas.contains("AES_GCM_16-128"), sas);
+        assertTrue(ctl("ike", "list").contains("AES_GCM_16_128"), ctl("ike", "list"));
+        assertTunnel();
+    }
+
+    @Test
+    void weInitiateWithChaChaAndX25519() throws Exception {
+        String psk = psk();
+        startBoth("aes256gcm16-prfsha256-x25519", "chacha20poly1305-prfsha256-x25519", true, psk, psk);
+        waitEstablished();
+        String sas = charon.swanctl("--list-sas");
+        assertTrue(sas.contains("AES_GCM_16-256/PRF_HMAC_SHA2_256/CURVE_25519"), sas);
+        assertTrue(sas.contains("CHACHA20_POLY1305"), sas);
+        assertTunnel();
+
+        // terminate from our side: charon is told, the tunnel is gone
+        assertTrue(ctl("ike", "terminate", "flannel").contains("terminating"));
+        for (int i = 0; i < 50 && charon.swanctl("--list-sas").contains("ESTABLISHED"); i++) Thread.sleep(100);
+        assertFalse(charon.swanctl("--list-sas").contains("ESTABLISHED"), charon.swanctl("--list-sas"));
+        assertEquals("", ctl("ike", "list").strip());
+        assertFalse(ping(b, OUR_POD, CHARON_POD, 2));
+    }
+
+    @Test
+    void aWrongPskFailsClearlyOnBothSides() throws Exception {
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk(), psk());
+        Netns.Result r = charon.swanctlResult("--initiate", "--child", "net", "--timeout", "20");
+        assertTrue(r.status() != 0, r.output());
+        assertTrue(charon.log().contains("AUTHENTICATION_FAILED"), charon.log());
+        assertTrue(ourLog().contains("authentication of 198.18.0.1 failed"), ourLog());
+        assertEquals("", ctl("ike", "list").strip());
+        assertFalse(ping(b, OUR_POD, CHARON_POD, 2));
+    }
+}
