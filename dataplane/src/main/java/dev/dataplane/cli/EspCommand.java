@@ -78,6 +78,11 @@ final class EspCommand {
                 public String terminate(String n) {
                     return daemon.terminate(n);
                 }
+
+                @Override
+                public String rekey(String n) {
+                    return daemon.rekey(n);
+                }
             };
             control = UapiServer.start(UapiServer.CONTROL_DIR, name, () -> new EspControl(device, device::logLine, commands)::serve,
                     device::logLine);

@@ -24,6 +24,8 @@ public final class EspControl {
         String initiate(String name);
 
         String terminate(String name);
+
+        String rekey(String name);
     }
 
     public EspControl(EspDevice device, Consumer<String> log) {
@@ -51,11 +53,15 @@ public final class EspControl {
             String what = w.length > 1 ? w[1] : "";
             switch (what) {
                 case "list" -> out.append(ike.list());
-                case "initiate", "terminate" -> {
+                case "initiate", "terminate", "rekey" -> {
                     if (w.length != 3) throw new IllegalArgumentException("usage: ike " + what + " NAME");
-                    out.append(what.equals("initiate") ? ike.initiate(w[2]) : ike.terminate(w[2]));
+                    out.append(switch (what) {
+                        case "initiate" -> ike.initiate(w[2]);
+                        case "terminate" -> ike.terminate(w[2]);
+                        default -> ike.rekey(w[2]);
+                    });
                 }
-                default -> throw new IllegalArgumentException("usage: ike list | ike initiate NAME | ike terminate NAME");
+                default -> throw new IllegalArgumentException("usage: ike list | ike initiate|terminate|rekey NAME");
             }
             return;
         }

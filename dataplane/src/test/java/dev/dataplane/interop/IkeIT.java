@@ -80,6 +80,7 @@ class IkeIT {
                                 esp_proposals = %s
                                 rekey_time = 1h
                                 start_action = %s
+                                close_action = %s
                             }
                         }
                     }
@@ -91,7 +92,8 @@ class IkeIT {
                         secret = 0x%s
                     }
                 }
-                """.formatted(local, remote, ike, local, remote, localTs, remoteTs, esp, start, local, remote, psk);
+                """.formatted(local, remote, ike, local, remote, localTs, remoteTs, esp, start, start.equals("start") ? "start" : "none",
+                local, remote, psk);
     }
 
     private void startBoth(String ike, String esp, boolean weInitiate, String ourPsk, String charonPsk) throws Exception {
@@ -175,6 +177,52 @@ class IkeIT {
         assertFalse(charon.swanctl("--list-sas").contains("ESTABLISHED"), charon.swanctl("--list-sas"));
         assertEquals("", ctl("ike", "list").strip());
         assertFalse(ping(b, OUR_POD, CHARON_POD, 2));
+    }
+
+    @Test
+    void rekeysInBothDirectionsMidTransferKeepTheConnection() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk, psk);
+        charon.swanctl("--initiate", "--child", "net", "--timeout", "20");
+        waitEstablished();
+        String firstSpis = ctl("ike", "list");
+        a.start(java.util.Map.of(), dir.resolve("iperf-server.log"), "iperf3", "-s", "-1", "-B", CHARON_POD);
+        Thread.sleep(300);
+        Process iperf = b.start(java.util.Map.of(), dir.resolve("iperf-client.log"), "iperf3", "-c", CHARON_POD, "-B", OUR_POD, "-t", "8");
+        Thread.sleep(1000);
+        charon.swanctl("--rekey", "--child", "net");          // CHILD rekey, charon initiates (with ECP-256 PFS)
+        Thread.sleep(1200);
+        charon.swanctl("--rekey", "--ike", "flannel");        // IKE rekey, charon initiates
+        Thread.sleep(1200);
+        ctl("ike", "rekey", "net");                          // CHILD rekey, we initiate
+        Thread.sleep(1200);
+        ctl("ike", "rekey", "flannel");                      // IKE rekey, we initiate
+        assertTrue(iperf.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        String out = Files.readString(dir.resolve("iperf-client.log"));
+        assertTrue(out.contains("receiver") && !out.contains("error"), out + "\n" + ourLog());
+        String log = ourLog();
+        assertEquals(2, log.split("CHILD_SA net rekeyed", -1).length - 1, log);
+        assertEquals(2, log.split("IKE_SA rekeyed", -1).length - 1, log);
+        String now = ctl("ike", "list");
+        assertEquals(1, now.split("reqid", -1).length - 1, "one CHILD SA after the rekeys: " + now);
+        assertFalse(now.equals(firstSpis));
+        String sas = charon.swanctl("--list-sas");
+        assertEquals(1, sas.split("INSTALLED", -1).length - 1, sas);
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 5) && ping(a, CHARON_POD, OUR_POD, 5), log);
+    }
+
+    @Test
+    void charonRestartedTheSasComeBack() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, true, psk, psk);
+        waitEstablished();
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
+        charon.close();   // SIGTERM: charon deletes its SAs and tells us
+        charon = Charon.start(a, dir.resolve("charon2"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", FLANNEL_IKE, FLANNEL_ESP, "none", psk));
+        for (int i = 0; i < 100 && !charon.swanctl("--list-sas").contains("INSTALLED"); i++) Thread.sleep(100);
+        assertTrue(charon.swanctl("--list-sas").contains("INSTALLED"), ourLog() + "\n" + charon.log());
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
+        assertTrue(ourLog().contains("setting it up again (close_action)"), ourLog());
     }
 
     @Test

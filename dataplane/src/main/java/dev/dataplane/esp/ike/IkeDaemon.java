@@ -249,8 +249,7 @@ public final class IkeDaemon implements AutoCloseable {
         switch (m.exchange) {
             case IkeMessage.IKE_AUTH -> respondAuth(sa, inner);
             case IkeMessage.INFORMATIONAL -> respondInformational(sa, inner);
-            case IkeMessage.CREATE_CHILD_SA -> respond(sa, inner, IkeMessage.CREATE_CHILD_SA,
-                    List.of(Notify.payload(Notify.NO_ADDITIONAL_SAS, new byte[0])));
+            case IkeMessage.CREATE_CHILD_SA -> respondCreateChild(sa, inner);
             default -> respond(sa, inner, m.exchange, List.of(Notify.payload(Notify.INVALID_SYNTAX, new byte[0])));
         }
     }
@@ -298,8 +297,11 @@ public final class IkeDaemon implements AutoCloseable {
             if (sa.pendingRequest != msg || sa.state == IkeSa.State.DEAD) return;
             if (tries + 1 >= RETRANSMIT_TRIES) {
                 log.accept("ike: " + sa.describe() + ": no answer after " + RETRANSMIT_TRIES + " tries; giving up");
+                boolean restart = sa.conn.remote() != null && sa.children.stream().anyMatch(c -> c.config().restarts(true));
+                boolean wasUp = sa.state == IkeSa.State.ESTABLISHED || sa.state == IkeSa.State.DELETING;
                 remove(sa, "peer not responding");
-                retryLater(sa.conn, sa.initiator);
+                if (wasUp && restart) restartLater(sa.conn, "dpd_action");
+                else if (!wasUp) retryLater(sa.conn, sa.initiator);
                 return;
             }
             send(sa, msg);
@@ -530,6 +532,8 @@ public final class IkeDaemon implements AutoCloseable {
         byte[] idBody = local.body();
         List<Payload> payloads = new ArrayList<>();
         payloads.add(new Payload(IkeMessage.IDI, false, idBody));
+        boolean alone = sas.values().stream().noneMatch(o -> o != sa && o.state == IkeSa.State.ESTABLISHED && o.peer.getAddress().equals(sa.peer.getAddress()));
+        if (alone) payloads.add(Notify.payload(Notify.INITIAL_CONTACT, new byte[0]));
         if (sa.conn.remoteId().type() != Identity.ANY) payloads.add(new Payload(IkeMessage.IDR, false, sa.conn.remoteId().body()));
         payloads.add(new Payload(IkeMessage.AUTH, false, auth(sa.pskAuth(psk, true, idBody))));
         payloads.add(new Payload(IkeMessage.SA, false, Proposal.encodeAll(espOffer(child, sa.pendingChildSpi, false))));
@@ -570,8 +574,7 @@ public final class IkeDaemon implements AutoCloseable {
             fail(sa, "authentication of " + remote + " failed (wrong PSK?)");
             return;
         }
-        sa.state = IkeSa.State.ESTABLISHED;
-        sa.establishedAt = System.nanoTime();
+        established(sa);
         log.accept("ike: " + sa.describe() + ": IKE_SA established (" + ProposalSpec.describe(sa.chosen.transforms()) + ")");
         Payload saP = r.first(IkeMessage.SA), tsi = r.first(IkeMessage.TSI), tsr = r.first(IkeMessage.TSR);
         if (saP == null || tsi == null || tsr == null) {
@@ -586,7 +589,6 @@ public final class IkeDaemon implements AutoCloseable {
         }
         installChild(sa, sa.pendingChild, sa.pendingChildSpi, ByteBuffer.wrap(chosen.spi()).getInt(), chosen,
                 TrafficSelector.parse(tsi.body()), TrafficSelector.parse(tsr.body()), null);
-        scheduleRekeyNotice(sa);
     }
 
     private void respondAuth(IkeSa sa, IkeMessage m) {
@@ -614,8 +616,13 @@ public final class IkeDaemon implements AutoCloseable {
         List<Payload> out = new ArrayList<>();
         out.add(new Payload(IkeMessage.IDR, false, idBody));
         out.add(new Payload(IkeMessage.AUTH, false, auth(sa.pskAuth(psk, false, idBody))));
-        sa.state = IkeSa.State.ESTABLISHED;
-        sa.establishedAt = System.nanoTime();
+        established(sa);
+        if (m.payloads.stream().anyMatch(p -> p.type() == IkeMessage.NOTIFY && Notify.parse(p.body()).type() == Notify.INITIAL_CONTACT)) {
+            // the peer starts afresh (a restart): what we still hold with it is stale (RFC 7296 §2.4)
+            for (IkeSa other : new ArrayList<>(sas.values())) {
+                if (other != sa && other.conn == sa.conn && other.peer.getAddress().equals(sa.peer.getAddress())) remove(other, "replaced (INITIAL_CONTACT)");
+            }
+        }
         log.accept("ike: " + sa.describe() + ": IKE_SA established with " + remote + " (" + ProposalSpec.describe(sa.chosen.transforms()) + ")");
         if (saP != null && tsi != null && tsr != null) {
             ChildChoice c = chooseChild(sa, Proposal.parseAll(saP.body()), TrafficSelector.parse(tsi.body()), TrafficSelector.parse(tsr.body()), true);
@@ -678,17 +685,27 @@ public final class IkeDaemon implements AutoCloseable {
 
     private void installChild(IkeSa sa, SwanctlConfig.Child child, int spiIn, int spiOut, Proposal p, List<TrafficSelector> tsi,
                               List<TrafficSelector> tsr, byte[] dhSecret) {
+        installChild(sa, child, spiIn, spiOut, p, tsi, tsr, dhSecret, sa.ni, sa.nr, 0, sa.initiator);
+    }
+
+    /**
+     * Keys (§2.17: KEYMAT = prf+(SK_d, [g^ir] | Ni | Nr), initiator-to-responder first), the two SAs, and — unless it
+     * replaces a CHILD SA whose reqid it takes over ({@code reqid} > 0), so the policies stay — policies and routes.
+     */
+    private void installChild(IkeSa sa, SwanctlConfig.Child child, int spiIn, int spiOut, Proposal p, List<TrafficSelector> tsi,
+                              List<TrafficSelector> tsr, byte[] dhSecret, byte[] ni, byte[] nr, int reuseReqid, boolean weInitiated) {
         Proposal.Transform encr = p.get(Proposal.ENCR);
         boolean chacha = encr.id() == dev.dataplane.crypto.ike.IkeProtection.ENCR_CHACHA20_POLY1305;
         int keyLen = (chacha ? 32 : encr.keyBits() / 8) + 4;
-        byte[] seed = dhSecret == null ? IkeSa.concat(sa.ni, sa.nr) : IkeSa.concat(dhSecret, sa.ni, sa.nr);
+        byte[] seed = dhSecret == null ? IkeSa.concat(ni, nr) : IkeSa.concat(dhSecret, ni, nr);
         byte[] keymat = Prf.prfPlus(sa.skD, seed, 2 * keyLen);
         byte[] toResponder = Arrays.copyOf(keymat, keyLen), toInitiator = Arrays.copyOfRange(keymat, keyLen, 2 * keyLen);
-        byte[] outKey = sa.initiator ? toResponder : toInitiator, inKey = sa.initiator ? toInitiator : toResponder;
+        // "initiator" and "responder" are those of this exchange (IKE_AUTH or CREATE_CHILD_SA), as are TSi and TSr
+        byte[] outKey = weInitiated ? toResponder : toInitiator, inKey = weInitiated ? toInitiator : toResponder;
         String aead = chacha ? "rfc7539esp(chacha20,poly1305)" : "rfc4106(gcm(aes))";
         InetAddress us = localAddress(sa), them = sa.peer.getAddress();
-        int reqid = nextReqid++;
-        List<TrafficSelector> localTs = sa.initiator ? tsi : tsr, remoteTs = sa.initiator ? tsr : tsi;
+        int reqid = reuseReqid > 0 ? reuseReqid : nextReqid++;
+        List<TrafficSelector> localTs = weInitiated ? tsi : tsr, remoteTs = weInitiated ? tsr : tsi;
         try {
             device.addNegotiatedSa(us, them, spiOut, reqid, aead, outKey, 128, NAT_T_PORT, sa.peer.getPort());
             device.addNegotiatedSa(them, us, spiIn, reqid, aead, inKey, 128, sa.peer.getPort(), NAT_T_PORT);
@@ -699,7 +716,7 @@ public final class IkeDaemon implements AutoCloseable {
             for (byte[] k : List.of(keymat, toResponder, toInitiator)) Arrays.fill(k, (byte) 0);
             if (dhSecret != null) Arrays.fill(dhSecret, (byte) 0);
         }
-        if (child.installPolicy()) {
+        if (child.installPolicy() && reuseReqid == 0) {
             for (TrafficSelector l : localTs) {
                 for (TrafficSelector r : remoteTs) {
                     if (l.ipv6() != r.ipv6()) continue;
@@ -714,7 +731,9 @@ public final class IkeDaemon implements AutoCloseable {
         ChildSa c = new ChildSa(child, spiIn, spiOut, reqid, ProposalSpec.describe(p.transforms()), List.copyOf(localTs), List.copyOf(remoteTs),
                 System.nanoTime());
         sa.children.add(c);
-        log.accept("ike: " + sa.describe() + ": CHILD_SA " + child.name() + " established, SPIs " + String.format("%08x_i %08x_o", spiIn, spiOut)
+        scheduleChildRekey(sa, c);
+        log.accept("ike: " + sa.describe() + ": CHILD_SA " + child.name() + (reuseReqid > 0 ? " rekeyed" : " established")
+                + ", SPIs " + String.format("%08x_i %08x_o", spiIn, spiOut)
                 + ", " + c.algorithm() + ", " + localTs + " === " + remoteTs);
     }
 
@@ -722,7 +741,7 @@ public final class IkeDaemon implements AutoCloseable {
         InetAddress us = localAddress(sa), them = sa.peer.getAddress();
         device.deleteSa(us, them, c.spiOut());
         device.deleteSa(them, us, c.spiIn());
-        if (c.config().installPolicy() && sa.children.stream().noneMatch(o -> o != c && o.config() == c.config())) {
+        if (c.config().installPolicy() && sa.children.stream().noneMatch(o -> o != c && o.reqid() == c.reqid())) {
             for (TrafficSelector l : c.localTs()) {
                 for (TrafficSelector r : c.remoteTs()) {
                     if (l.ipv6() != r.ipv6()) continue;
@@ -739,6 +758,280 @@ public final class IkeDaemon implements AutoCloseable {
     /** Our address toward the peer: the connection's local_addrs. */
     private static InetAddress localAddress(IkeSa sa) {
         return sa.conn.local();
+    }
+
+
+    // ---------------------------------------------------------------- CREATE_CHILD_SA (§1.3): new and rekeyed SAs
+
+    private void established(IkeSa sa) {
+        sa.state = IkeSa.State.ESTABLISHED;
+        sa.establishedAt = System.nanoTime();
+        long rekey = jitter(sa.conn.rekeySeconds());
+        if (rekey > 0) thread.schedule(() -> {
+            if (sa.state == IkeSa.State.ESTABLISHED) rekeyIke(sa);
+        }, rekey, TimeUnit.MILLISECONDS);
+        if (sa.conn.dpdSeconds() > 0) scheduleDpd(sa);
+    }
+
+    /** A liveness check (§2.4): an empty INFORMATIONAL every dpd_delay while nothing else is waiting for an answer. */
+    private void scheduleDpd(IkeSa sa) {
+        thread.schedule(() -> {
+            if (sa.state != IkeSa.State.ESTABLISHED) return;
+            if (sa.pendingRequest == null) request(sa, IkeMessage.INFORMATIONAL, List.of(), r -> { });
+            scheduleDpd(sa);
+        }, sa.conn.dpdSeconds(), TimeUnit.SECONDS);
+    }
+
+    private void scheduleChildRekey(IkeSa sa, ChildSa c) {
+        long after = jitter(c.config().rekeySeconds());
+        if (after <= 0) return;
+        thread.schedule(() -> {
+            if (sa.state == IkeSa.State.ESTABLISHED && sa.children.contains(c)) rekeyChild(sa, c);
+        }, after, TimeUnit.MILLISECONDS);
+    }
+
+    /** Milliseconds until a rekey: the configured time minus up to a tenth, so that two peers seldom rekey at once. */
+    private long jitter(long seconds) {
+        if (seconds <= 0) return 0;
+        long ms = seconds * 1000;
+        return ms - (long) (random.nextDouble() * ms / 10);
+    }
+
+    private void respondCreateChild(IkeSa sa, IkeMessage m) {
+        Payload saP = m.first(IkeMessage.SA), nP = m.first(IkeMessage.NONCE), keP = m.first(IkeMessage.KE);
+        if (saP == null || nP == null || sa.state != IkeSa.State.ESTABLISHED) {
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_SYNTAX, new byte[0])));
+            return;
+        }
+        List<Proposal> offered = Proposal.parseAll(saP.body());
+        if (offered.getFirst().protocol() == Proposal.IKE) {
+            respondIkeRekey(sa, m, offered, nP.body(), keP);
+            return;
+        }
+        ChildSa old = null;
+        for (Payload p : m.payloads) {
+            if (p.type() != IkeMessage.NOTIFY) continue;
+            Notify n = Notify.parse(p.body());
+            if (n.type() != Notify.REKEY_SA) continue;
+            int spi = n.spi().length == 4 ? ByteBuffer.wrap(n.spi()).getInt() : 0;
+            old = sa.children.stream().filter(c -> c.spiOut() == spi).findFirst().orElse(null);
+            if (old == null) {
+                respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(new Payload(IkeMessage.NOTIFY, false,
+                        new Notify(Proposal.ESP, n.spi(), Notify.CHILD_SA_NOT_FOUND, new byte[0]).encode())));
+                return;
+            }
+        }
+        Payload tsi = m.first(IkeMessage.TSI), tsr = m.first(IkeMessage.TSR);
+        if (tsi == null || tsr == null) {
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_SYNTAX, new byte[0])));
+            return;
+        }
+        ChildChoice c = chooseChild(sa, offered, TrafficSelector.parse(tsi.body()), TrafficSelector.parse(tsr.body()), false);
+        if (c.error != 0) {
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(c.error, new byte[0])));
+            return;
+        }
+        byte[] nr = nonce();
+        List<Payload> out = new ArrayList<>();
+        byte[] shared = null;
+        Proposal.Transform dhT = c.proposal.get(Proposal.DH);
+        DhGroup group = dhT == null ? null : DhGroup.byId(dhT.id());
+        if (group != null) {
+            int offeredGroup = keP == null || keP.body().length < 2 ? -1 : ((keP.body()[0] & 0xff) << 8) | (keP.body()[1] & 0xff);
+            if (offeredGroup != group.id) {
+                respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_KE_PAYLOAD,
+                        new byte[] {(byte) (group.id >> 8), (byte) group.id})));
+                return;
+            }
+            DhGroup.Exchange dh = group.start();
+            shared = dh.shared(keValue(keP.body(), group));
+            out.add(new Payload(IkeMessage.KE, false, ke(group, dh.publicValue())));
+        }
+        int spiIn = randomEspSpi();
+        Proposal answer = new Proposal(c.proposal.number(), Proposal.ESP, ByteBuffer.allocate(4).putInt(spiIn).array(), c.proposal.transforms());
+        out.addFirst(new Payload(IkeMessage.NONCE, false, nr));
+        out.addFirst(new Payload(IkeMessage.SA, false, Proposal.encodeAll(List.of(answer))));
+        out.add(new Payload(IkeMessage.TSI, false, TrafficSelector.encode(c.tsi)));
+        out.add(new Payload(IkeMessage.TSR, false, TrafficSelector.encode(c.tsr)));
+        respond(sa, m, IkeMessage.CREATE_CHILD_SA, out);
+        installChild(sa, c.child, spiIn, ByteBuffer.wrap(c.proposal.spi()).getInt(), c.proposal, c.tsi, c.tsr, shared, nP.body(), nr,
+                old == null ? 0 : old.reqid(), false);
+    }
+
+    private void respondIkeRekey(IkeSa sa, IkeMessage m, List<Proposal> offered, byte[] ni, Payload keP) {
+        Proposal chosen = ProposalSpec.choose(offered, sa.conn.proposals(), Proposal.IKE, false);
+        if (chosen == null || chosen.spi().length != 8) {
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.NO_PROPOSAL_CHOSEN, new byte[0])));
+            return;
+        }
+        DhGroup group = DhGroup.byId(chosen.get(Proposal.DH).id());
+        int offeredGroup = keP == null || keP.body().length < 2 ? -1 : ((keP.body()[0] & 0xff) << 8) | (keP.body()[1] & 0xff);
+        if (offeredGroup != group.id) {
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_KE_PAYLOAD, new byte[] {(byte) (group.id >> 8), (byte) group.id})));
+            return;
+        }
+        IkeSa n = new IkeSa(sa.conn, false, ByteBuffer.wrap(chosen.spi()).getLong(), sa.peer);
+        n.spiR = randomSpi();
+        n.natT = sa.natT;
+        n.chosen = new Proposal(chosen.number(), Proposal.IKE, ByteBuffer.allocate(8).putLong(n.spiR).array(), chosen.transforms());
+        n.ni = ni;
+        n.nr = nonce();
+        DhGroup.Exchange dh = group.start();
+        byte[] shared = dh.shared(keValue(keP.body(), group));
+        respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(new Payload(IkeMessage.SA, false, Proposal.encodeAll(List.of(n.chosen))),
+                new Payload(IkeMessage.NONCE, false, n.nr), new Payload(IkeMessage.KE, false, ke(group, dh.publicValue()))));
+        n.deriveRekeyed(sa.skD, shared);
+        takeOver(sa, n);
+    }
+
+    /** The new IKE SA of a rekey takes the old one's CHILD SAs; the old one waits for its DELETE. */
+    private void takeOver(IkeSa old, IkeSa n) {
+        n.children.addAll(old.children);
+        old.children.clear();
+        sas.put(n.localSpi(), n);
+        established(n);
+        log.accept("ike: " + old.describe() + ": IKE_SA rekeyed, now " + n.describe());
+    }
+
+    private void rekeyChild(IkeSa sa, ChildSa old) {
+        if (sa.pendingRequest != null) {   // one exchange at a time: try again shortly
+            thread.schedule(() -> {
+                if (sa.state == IkeSa.State.ESTABLISHED && sa.children.contains(old)) rekeyChild(sa, old);
+            }, 1, TimeUnit.SECONDS);
+            return;
+        }
+        int spiIn = randomEspSpi();
+        byte[] ni = nonce();
+        List<Proposal> offer = espOffer(old.config(), spiIn, true);
+        Proposal.Transform dhT = offer.getFirst().get(Proposal.DH);
+        DhGroup group = dhT == null ? null : DhGroup.byId(dhT.id());
+        DhGroup.Exchange dh = group == null ? null : group.start();
+        List<Payload> payloads = new ArrayList<>();
+        payloads.add(new Payload(IkeMessage.NOTIFY, false, new Notify(Proposal.ESP, ByteBuffer.allocate(4).putInt(old.spiIn()).array(),
+                Notify.REKEY_SA, new byte[0]).encode()));
+        payloads.add(new Payload(IkeMessage.SA, false, Proposal.encodeAll(offer)));
+        payloads.add(new Payload(IkeMessage.NONCE, false, ni));
+        if (dh != null) payloads.add(new Payload(IkeMessage.KE, false, ke(group, dh.publicValue())));
+        payloads.add(new Payload(IkeMessage.TSI, false, TrafficSelector.encode(old.localTs())));   // TSi: the exchange initiator's side
+        payloads.add(new Payload(IkeMessage.TSR, false, TrafficSelector.encode(old.remoteTs())));
+        request(sa, IkeMessage.CREATE_CHILD_SA, payloads, r -> {
+            String refused = refusal(r);
+            Payload saP = r.first(IkeMessage.SA), nP = r.first(IkeMessage.NONCE), keP = r.first(IkeMessage.KE);
+            Payload tsi = r.first(IkeMessage.TSI), tsr = r.first(IkeMessage.TSR);
+            if (refused != null || saP == null || nP == null || tsi == null || tsr == null) {
+                log.accept("ike: " + sa.describe() + ": rekeying CHILD_SA " + old.config().name() + " failed: " + (refused != null ? refused : "bad response"));
+                return;
+            }
+            List<Proposal> got = Proposal.parseAll(saP.body());
+            Proposal chosen = got.size() == 1 ? ProposalSpec.choose(got, old.config().espProposals(), Proposal.ESP, false) : null;
+            if (chosen == null || chosen.spi().length != 4) {
+                log.accept("ike: " + sa.describe() + ": rekeying: the peer chose an ESP proposal we did not offer");
+                return;
+            }
+            byte[] shared = null;
+            if (dh != null) {
+                if (keP == null) {
+                    log.accept("ike: " + sa.describe() + ": rekeying: no KE in the response");
+                    return;
+                }
+                shared = dh.shared(keValue(keP.body(), group));
+            }
+            installChild(sa, old.config(), spiIn, ByteBuffer.wrap(chosen.spi()).getInt(), chosen, TrafficSelector.parse(tsi.body()),
+                    TrafficSelector.parse(tsr.body()), shared, ni, nP.body(), old.reqid(), true);
+            deleteChild(sa, old);
+        });
+    }
+
+    /** Tells the peer a CHILD SA goes (our inbound SPI), then removes it. */
+    private void deleteChild(IkeSa sa, ChildSa c) {
+        byte[] d = ByteBuffer.allocate(8).put((byte) Proposal.ESP).put((byte) 4).putShort((short) 1).putInt(c.spiIn()).array();
+        request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, d)), r -> {
+            if (sa.children.contains(c)) removeChild(sa, c);
+        });
+    }
+
+    private void rekeyIke(IkeSa sa) {
+        if (sa.pendingRequest != null) {
+            thread.schedule(() -> {
+                if (sa.state == IkeSa.State.ESTABLISHED) rekeyIke(sa);
+            }, 1, TimeUnit.SECONDS);
+            return;
+        }
+        long spi = randomSpi();
+        byte[] ni = nonce();
+        DhGroup group = DhGroup.byId(sa.chosen.get(Proposal.DH).id());
+        DhGroup.Exchange dh = group.start();
+        List<Proposal> offer = List.of(new Proposal(1, Proposal.IKE, ByteBuffer.allocate(8).putLong(spi).array(), sa.chosen.transforms()));
+        List<Payload> payloads = List.of(new Payload(IkeMessage.SA, false, Proposal.encodeAll(offer)), new Payload(IkeMessage.NONCE, false, ni),
+                new Payload(IkeMessage.KE, false, ke(group, dh.publicValue())));
+        sas.put(spi, sa);   // reserve the SPI until the exchange ends
+        request(sa, IkeMessage.CREATE_CHILD_SA, payloads, r -> {
+            sas.remove(spi);
+            String refused = refusal(r);
+            Payload saP = r.first(IkeMessage.SA), nP = r.first(IkeMessage.NONCE), keP = r.first(IkeMessage.KE);
+            if (refused != null || saP == null || nP == null || keP == null) {
+                log.accept("ike: " + sa.describe() + ": rekeying the IKE_SA failed: " + (refused != null ? refused : "bad response"));
+                return;
+            }
+            List<Proposal> got = Proposal.parseAll(saP.body());
+            if (got.size() != 1 || got.getFirst().spi().length != 8 || ProposalSpec.choose(got, List.of(sa.chosen.transforms()), Proposal.IKE, false) == null) {
+                log.accept("ike: " + sa.describe() + ": rekeying: the peer chose an IKE proposal we did not offer");
+                return;
+            }
+            IkeSa n = new IkeSa(sa.conn, true, spi, sa.peer);
+            n.spiR = ByteBuffer.wrap(got.getFirst().spi()).getLong();
+            n.natT = sa.natT;
+            n.chosen = new Proposal(1, Proposal.IKE, new byte[0], sa.chosen.transforms());
+            n.ni = ni;
+            n.nr = nP.body();
+            n.deriveRekeyed(sa.skD, dh.shared(keValue(keP.body(), group)));
+            takeOver(sa, n);
+            sa.state = IkeSa.State.DELETING;
+            request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, new byte[] {1, 0, 0, 0})), r2 -> remove(sa, "rekeyed"));
+        });
+    }
+
+    /** The error a response carries, by name, or null. */
+    private static String refusal(IkeMessage r) {
+        for (Payload p : r.payloads) {
+            if (p.type() == IkeMessage.NOTIFY) {
+                Notify n = Notify.parse(p.body());
+                if (n.error()) return notifyName(n.type());
+            }
+        }
+        return null;
+    }
+
+    /** `ike rekey NAME`: rekeys the IKE SA of connection NAME, or the CHILD SAs of child NAME, now. */
+    public String rekey(String name) {
+        return call(() -> {
+            int n = 0;
+            for (IkeSa sa : new ArrayList<>(sas.values())) {
+                if (sa.state != IkeSa.State.ESTABLISHED) continue;
+                if (sa.conn.name().equals(name)) {
+                    rekeyIke(sa);
+                    n++;
+                    continue;
+                }
+                for (ChildSa c : new ArrayList<>(sa.children)) {
+                    if (c.config().name().equals(name)) {
+                        rekeyChild(sa, c);
+                        n++;
+                    }
+                }
+            }
+            if (n == 0) throw new IllegalArgumentException("no established IKE or CHILD SA named " + name);
+            return "rekeying " + n + " SA(s) of " + name + "\n";
+        });
+    }
+
+    /** close_action / dpd_action start|restart|trap: set the connection up again after a short pause. */
+    private void restartLater(SwanctlConfig.Connection c, String why) {
+        if (closed) return;
+        log.accept("ike: " + c.name() + ": setting it up again (" + why + ")");
+        thread.schedule(() -> {
+            if (!closed) initiate(c);
+        }, 2, TimeUnit.SECONDS);
     }
 
     // ---------------------------------------------------------------- INFORMATIONAL
@@ -776,7 +1069,11 @@ public final class IkeDaemon implements AutoCloseable {
             }
         }
         respond(sa, m, IkeMessage.INFORMATIONAL, deleteIke ? List.of() : out);
-        if (deleteIke) remove(sa, "deleted by the peer");
+        if (deleteIke) {
+            boolean restart = sa.conn.remote() != null && sa.children.stream().anyMatch(c -> c.config().restarts(false));
+            remove(sa, "deleted by the peer");
+            if (restart) restartLater(sa.conn, "close_action");
+        }
     }
 
     // ---------------------------------------------------------------- lifetime
@@ -801,17 +1098,6 @@ public final class IkeDaemon implements AutoCloseable {
         thread.schedule(() -> {
             if (!closed) initiate(c);
         }, 5, TimeUnit.SECONDS);
-    }
-
-    /** Rekeying is not implemented yet: say so when a CHILD SA reaches its rekey_time, rather than silently. */
-    private void scheduleRekeyNotice(IkeSa sa) {
-        long after = sa.pendingChild.rekeySeconds();
-        if (after <= 0) return;
-        thread.schedule(() -> {
-            if (sa.state == IkeSa.State.ESTABLISHED) {
-                log.accept("ike: " + sa.describe() + ": rekey_time reached; rekeying is not implemented, the SAs stay until the peer rekeys them");
-            }
-        }, after, TimeUnit.SECONDS);
     }
 
     private long randomSpi() {

@@ -77,6 +77,15 @@ final class IkeSa {
         Arrays.fill(skeyseed, (byte) 0);
     }
 
+    /** Keys of an IKE SA made by rekeying (§2.18): SKEYSEED = prf(SK_d of the old SA, g^ir (new) | Ni | Nr). */
+    void deriveRekeyed(byte[] oldSkD, byte[] sharedSecret) {
+        byte[] nonces = concat(ni, nr);
+        byte[] skeyseed = Prf.prf(oldSkD, sharedSecret, nonces);
+        derive(skeyseed, nonces);
+        Arrays.fill(sharedSecret, (byte) 0);
+        Arrays.fill(skeyseed, (byte) 0);
+    }
+
     private void derive(byte[] skeyseed, byte[] nonces) {
         Proposal.Transform encr = chosen.get(Proposal.ENCR);
         boolean aead = encr.id() == IkeProtection.ENCR_AES_GCM_16;

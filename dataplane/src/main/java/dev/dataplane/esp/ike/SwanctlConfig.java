@@ -23,7 +23,13 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
                       int keyingTries, long rekeySeconds, long dpdSeconds, Identity localId, Identity remoteId, List<Child> children) {}
 
     record Child(String name, List<TrafficSelector> localTs, List<TrafficSelector> remoteTs, List<List<Transform>> espProposals,
-                 long rekeySeconds, String startAction, boolean installPolicy) {}
+                 long rekeySeconds, String startAction, boolean installPolicy, String closeAction, String dpdAction) {
+        /** After the peer closed it (close_action) or stopped answering (dpd_action), is it set up again? */
+        boolean restarts(boolean dpd) {
+            String a = dpd ? dpdAction : closeAction;
+            return a.contains("start") || a.contains("trap");
+        }
+    }
 
     /** An IKE secret: the identities it is for (none = any) and the key. */
     record Secret(List<Identity> ids, byte[] key) {}
@@ -128,7 +134,15 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
             throw error(v.get("start_action").line(), "start_action must be none, start or trap");
         }
         boolean install = yesNo(v.get("install_policy"), true);
-        return new Child(ch.name, lts, rts, esp, seconds(v.get("rekey_time"), 3600), start, install);
+        String close = action(v.get("close_action"), Set.of("none", "trap", "start", "trap|start", "start|trap"));
+        String dpd = action(v.get("dpd_action"), Set.of("clear", "trap", "restart", "none"));
+        return new Child(ch.name, lts, rts, esp, seconds(v.get("rekey_time"), 3600), start, install, close, dpd);
+    }
+
+    private static String action(Settings.Value v, Set<String> allowed) {
+        if (v == null) return "none";
+        if (!allowed.contains(v.text())) throw error(v.line(), "expected one of " + new java.util.TreeSet<>(allowed) + ", got " + Settings.printable(v.text()));
+        return v.text();
     }
 
     private static List<TrafficSelector> selectors(Settings.Value v, Settings.Section s, InetAddress dflt) {
