@@ -31,6 +31,11 @@ final class Charon implements AutoCloseable {
 
     /** Starts charon in {@code ns} with {@code swanctlConf}, loads it, and returns once VICI answers. */
     static Charon start(Netns ns, Path dir, String swanctlConf) throws IOException, InterruptedException {
+        return start(ns, dir, swanctlConf, "");
+    }
+
+    /** The same with more lines in strongswan.conf's charon section (e.g. "fragment_size = 576"). */
+    static Charon start(Netns ns, Path dir, String swanctlConf, String charonSettings) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY) || !Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so"))) {
             Root.missing("strongSwan's charon with kernel-libipsec is not installed (strongswan-charon, libcharon-extra-plugins)");
         }
@@ -38,6 +43,7 @@ final class Charon implements AutoCloseable {
         Files.createDirectories(dir.resolve("swanctl"));
         Files.writeString(dir.resolve("strongswan.conf"), """
                 charon {
+                    %s
                     load = %s
                     plugins {
                         vici {
@@ -63,7 +69,7 @@ final class Charon implements AutoCloseable {
                     load = random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey
                     socket = unix://%s/run/charon.vici
                 }
-                """.formatted(LOAD, dir, dir, dir));
+                """.formatted(charonSettings, LOAD, dir, dir, dir));
         Files.writeString(dir.resolve("swanctl/swanctl.conf"), swanctlConf);
         Process p = ns.start(Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()), dir.resolve("charon.stdout"),
                 "unshare", "-m", "--propagation", "private", "sh", "-c", "mount --bind \"$0\" /run && exec " + BINARY, dir.resolve("run").toString());

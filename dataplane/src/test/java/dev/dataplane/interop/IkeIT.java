@@ -97,10 +97,16 @@ class IkeIT {
     }
 
     private void startBoth(String ike, String esp, boolean weInitiate, String ourPsk, String charonPsk) throws Exception {
-        charon = Charon.start(a, dir.resolve("charon"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", ike, esp, "none", charonPsk));
+        startBoth(ike, esp, weInitiate, ourPsk, charonPsk, List.of(), "");
+    }
+
+    private void startBoth(String ike, String esp, boolean weInitiate, String ourPsk, String charonPsk, List<String> ourJvm,
+                           String charonSettings) throws Exception {
+        charon = Charon.start(a, dir.resolve("charon"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", ike, esp, "none", charonPsk),
+                charonSettings);
         Path conf = dir.resolve("ours.conf");
         Files.writeString(conf, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", ike, esp, weInitiate ? "start" : "none", ourPsk));
-        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", conf.toString()));
+        ours = OurMode.start(b, iface, dir, ourJvm, List.of("--mode", "esp", "--swanctl", conf.toString()));
         b.exec("ip", "link", "set", iface, "up");
     }
 
@@ -223,6 +229,34 @@ class IkeIT {
         assertTrue(charon.swanctl("--list-sas").contains("INSTALLED"), ourLog() + "\n" + charon.log());
         assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
         assertTrue(ourLog().contains("setting it up again (close_action)"), ourLog());
+    }
+
+    @Test
+    void underLoadACookieIsRequiredAndCharonReturnsIt() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk, psk, List.of("-Ddataplane.ikeCookieThreshold=0"), "");
+        charon.swanctl("--initiate", "--child", "net", "--timeout", "20");
+        waitEstablished();
+        assertTrue(charon.log().contains("N(COOKIE)"), charon.log());
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
+    }
+
+    @Test
+    void modp4096RekeysTravelInFragmentsOnASmallMtu() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk, psk, List.of("-Ddataplane.ikeFragmentSize=576"), "fragment_size = 576");
+        charon.swanctl("--initiate", "--child", "net", "--timeout", "20");
+        waitEstablished();
+        charon.swanctl("--rekey", "--ike", "flannel");     // a 512-byte KE each way: more than 576 bytes per message
+        for (int i = 0; i < 50 && !ourLog().contains("IKE_SA rekeyed"); i++) Thread.sleep(100);
+        ctl("ike", "rekey", "flannel");
+        for (int i = 0; i < 50 && ourLog().split("IKE_SA rekeyed", -1).length < 3; i++) Thread.sleep(100);
+        assertEquals(2, ourLog().split("IKE_SA rekeyed", -1).length - 1, ourLog());
+        String log = charon.log();
+        assertTrue(log.contains("generating CREATE_CHILD_SA request") && log.contains("EF(1/2)"), log);   // charon sent fragments
+        assertTrue(log.contains("received fragment #2 of 2"), log);                                     // and reassembled ours
+        assertTrue(java.util.regex.Pattern.compile("parsed CREATE_CHILD_SA request \\d+ \\[ EF\\(1/2\\) \\]").matcher(log).find(), log);
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
     }
 
     @Test

@@ -16,9 +16,15 @@ final class OurMode {
 
     /** `dataplane --iface IFACE ARGS…` in {@code ns}; returns once its /var/run/dataplane socket exists. */
     static Process start(Netns ns, String iface, Path logDir, List<String> args) throws IOException, InterruptedException {
+        return start(ns, iface, logDir, List.of(), args);
+    }
+
+    /** The same with extra JVM flags (test knobs such as -Ddataplane.ikeCookieThreshold=0). */
+    static Process start(Netns ns, String iface, Path logDir, List<String> jvm, List<String> args) throws IOException, InterruptedException {
         Path log = logDir.resolve(iface + ".log");
         List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
         cmd.addAll(OurProcess.JVM_FLAGS);
+        cmd.addAll(jvm);
         cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface));
         cmd.addAll(args);
         Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));

@@ -41,6 +41,13 @@ public final class IkeDaemon implements AutoCloseable {
     private static final int RETRANSMIT_TRIES = 5;
     private static final int NONCE_LENGTH = 32;
     private static final int AUTH_SHARED_KEY = 2;
+    /** Half-open IKE SAs (IKE_SA_INIT answered, no IKE_AUTH yet) beyond which a cookie is required (§2.6). */
+    private static final int COOKIE_THRESHOLD = Integer.getInteger("dataplane.ikeCookieThreshold", 16);
+    /** A half-open IKE SA is forgotten after this long. */
+    private static final long HALF_OPEN_SECONDS = 30;
+    /** Encrypted messages longer than this go out in fragments (RFC 7383) when the peer supports them. */
+    private static final int FRAGMENT_SIZE = Integer.getInteger("dataplane.ikeFragmentSize", 1280);
+    private static final int MAX_FRAGMENTS = 32;
 
     private final EspDevice device;
     private final SwanctlConfig config;
@@ -54,6 +61,8 @@ public final class IkeDaemon implements AutoCloseable {
     /** IKE SAs by our SPI. */
     private final Map<Long, IkeSa> sas = new HashMap<>();
     private int nextReqid = 1;
+    /** The cookie secret (§2.6): cookies are a hash of it, the initiator's nonce, address and SPI. */
+    private final byte[] cookieSecret = new byte[32];
     private volatile boolean closed;
     final AtomicInteger dropped = new AtomicInteger();
 
@@ -66,6 +75,7 @@ public final class IkeDaemon implements AutoCloseable {
 
     public IkeDaemon(EspDevice device, String swanctlText, Consumer<String> log, Routes routes) throws IOException {
         this.config = SwanctlConfig.parse(swanctlText);
+        random.nextBytes(cookieSecret);
         this.device = device;
         this.log = log;
         this.routes = routes;
@@ -187,8 +197,12 @@ public final class IkeDaemon implements AutoCloseable {
     }
 
     private void send(IkeSa sa, byte[] msg) {
+        send(sa, msg, sa.natT);
+    }
+
+    private void send(IkeSa sa, byte[] msg, boolean natT) {
         try {
-            if (sa.natT) device.sendIke(msg, sa.peer);
+            if (natT) device.sendIke(msg, sa.peer);
             else port500.send(ByteBuffer.wrap(msg), sa.peer);
         } catch (IOException e) {
             log.accept("ike: sending to " + sa.peer + ": " + e.getMessage());
@@ -228,19 +242,24 @@ public final class IkeDaemon implements AutoCloseable {
         if (m.response()) {
             if (m.messageId != sa.pendingRequestId || sa.pendingRequest == null) return;   // late or duplicate
             Consumer<IkeMessage> handler = sa.pendingHandler;
-            sa.pendingRequest = null;
-            sa.pendingHandler = null;
             if (m.exchange == IkeMessage.IKE_SA_INIT) {
+                sa.pendingRequest = null;
+                sa.pendingHandler = null;
                 sa.initResponse = raw;
                 handler.accept(m);
                 return;
             }
             IkeMessage inner = decrypt(sa, m, raw);
-            if (inner != null) handler.accept(inner);
+            if (inner == null) return;   // forged, or more fragments to come
+            sa.pendingRequest = null;
+            sa.pendingHandler = null;
+            handler.accept(inner);
             return;
         }
         if (m.messageId == sa.lastResponseId && sa.lastResponse != null) {   // our response was lost: send it again
-            send(sa, sa.lastResponse);
+            boolean firstFragment = m.payloads.getLast().type() != IkeMessage.SKF || (m.payloads.getLast().body().length > 1
+                    && m.payloads.getLast().body()[1] == 1 && m.payloads.getLast().body()[0] == 0);
+            if (firstFragment) sa.lastResponse.forEach(d -> send(sa, d));
             return;
         }
         if (m.messageId != sa.expectedRequestId) return;
@@ -254,19 +273,40 @@ public final class IkeDaemon implements AutoCloseable {
         }
     }
 
-    /** The SK payload of {@code m} opened, as a message with the inner payloads; null (counted) if it does not authenticate. */
+    /**
+     * The SK payload of {@code m} opened, as a message with the inner payloads; null (counted) if it does not
+     * authenticate, or while fragments (SKF, RFC 7383) of it are still missing.
+     */
     private IkeMessage decrypt(IkeSa sa, IkeMessage m, byte[] raw) {
         if (m.skOffset < 0 || sa.protectIn == null) {
             dropped.incrementAndGet();
             return null;
         }
-        byte[] plain = sa.protectIn.open(raw, m.skOffset + 4);
+        boolean fragment = m.payloads.getLast().type() == IkeMessage.SKF;
+        byte[] plain = sa.protectIn.open(raw, m.skOffset + 4 + (fragment ? 4 : 0));
         if (plain == null) {
             dropped.incrementAndGet();
             log.accept("ike: " + sa.describe() + ": a message did not authenticate");
             return null;
         }
-        return new Decrypted(m, IkeMessage.parseChain(plain, 0, plain.length, m.skFirst)).message();
+        if (!fragment) return new Decrypted(m, IkeMessage.parseChain(plain, 0, plain.length, m.skFirst)).message();
+        byte[] body = m.payloads.getLast().body();
+        int number = ((body[0] & 0xff) << 8) | (body[1] & 0xff), total = ((body[2] & 0xff) << 8) | (body[3] & 0xff);
+        if (number < 1 || total < 1 || number > total || total > MAX_FRAGMENTS) {
+            dropped.incrementAndGet();
+            return null;
+        }
+        if (sa.fragmentsOf != m.messageId || sa.fragments == null || sa.fragments.length != total) {
+            sa.fragmentsOf = m.messageId;
+            sa.fragments = new byte[total][];
+        }
+        sa.fragments[number - 1] = plain;
+        if (number == 1) sa.fragmentsFirst = m.skFirst;
+        for (byte[] f : sa.fragments) if (f == null) return null;
+        byte[] whole = IkeSa.concat(sa.fragments);
+        sa.fragments = null;
+        sa.fragmentsOf = -1;
+        return new Decrypted(m, IkeMessage.parseChain(whole, 0, whole.length, sa.fragmentsFirst)).message();
     }
 
     /** A decrypted message: the outer header with the inner payloads. */
@@ -281,18 +321,15 @@ public final class IkeDaemon implements AutoCloseable {
 
     private void request(IkeSa sa, int exchange, List<Payload> payloads, Consumer<IkeMessage> onResponse) {
         int id = sa.nextRequestId++;
-        byte[] msg = exchange == IkeMessage.IKE_SA_INIT
-                ? IkeMessage.plain(sa.spiI, sa.spiR, exchange, sa.flags(false), id, payloads)
-                : encrypt(sa, exchange, sa.flags(false), id, payloads);
+        List<byte[]> msg = wire(sa, exchange, sa.flags(false), id, payloads);
         sa.pendingRequest = msg;
         sa.pendingRequestId = id;
         sa.pendingHandler = onResponse;
-        sa.pendingTries = 0;
-        send(sa, msg);
+        msg.forEach(d -> send(sa, d));
         scheduleRetransmit(sa, msg, 0);
     }
 
-    private void scheduleRetransmit(IkeSa sa, byte[] msg, int tries) {
+    private void scheduleRetransmit(IkeSa sa, List<byte[]> msg, int tries) {
         thread.schedule(() -> {
             if (sa.pendingRequest != msg || sa.state == IkeSa.State.DEAD) return;
             if (tries + 1 >= RETRANSMIT_TRIES) {
@@ -304,17 +341,17 @@ public final class IkeDaemon implements AutoCloseable {
                 else if (!wasUp) retryLater(sa.conn, sa.initiator);
                 return;
             }
-            send(sa, msg);
+            msg.forEach(d -> send(sa, d));
             scheduleRetransmit(sa, msg, tries + 1);
         }, RETRANSMIT_BASE_MS << tries, TimeUnit.MILLISECONDS);
     }
 
     private void respond(IkeSa sa, IkeMessage request, int exchange, List<Payload> payloads) {
-        byte[] msg = encrypt(sa, exchange, sa.flags(true), request.messageId, payloads);
+        List<byte[]> msg = wire(sa, exchange, sa.flags(true), request.messageId, payloads);
         sa.lastResponse = msg;
         sa.lastResponseId = request.messageId;
         sa.expectedRequestId = request.messageId + 1;
-        send(sa, msg);
+        msg.forEach(d -> send(sa, d));
     }
 
     private byte[] encrypt(IkeSa sa, int exchange, int flags, int id, List<Payload> payloads) {
@@ -328,6 +365,35 @@ public final class IkeDaemon implements AutoCloseable {
         head[IkeMessage.HEADER + 2] = (byte) ((4 + body) >> 8);
         head[IkeMessage.HEADER + 3] = (byte) (4 + body);
         return sa.protectOut.seal(head, inner);
+    }
+
+    /**
+     * The message as it goes on the wire: whole, or — when it is longer than the fragment size and the peer
+     * supports it (RFC 7383) — as Encrypted Fragment messages, each protected on its own. Returns the datagrams.
+     */
+    private List<byte[]> wire(IkeSa sa, int exchange, int flags, int id, List<Payload> payloads) {
+        byte[] whole = encrypt(sa, exchange, flags, id, payloads);
+        if (!sa.fragmentation || whole.length <= FRAGMENT_SIZE || exchange == IkeMessage.IKE_SA_INIT) return List.of(whole);
+        byte[] inner = IkeMessage.encodeChain(payloads);
+        int overhead = IkeMessage.HEADER + 8 + sa.protectOut.bodyLength(0);
+        int chunk = Math.max(64, (FRAGMENT_SIZE - overhead - 16) & ~15);
+        int count = (inner.length + chunk - 1) / chunk;
+        List<byte[]> out = new ArrayList<>(count);
+        for (int n = 1; n <= count; n++) {
+            byte[] part = Arrays.copyOfRange(inner, (n - 1) * chunk, Math.min(inner.length, n * chunk));
+            int body = 4 + sa.protectOut.bodyLength(part.length);
+            int total = IkeMessage.HEADER + 4 + body;
+            byte[] head = Arrays.copyOf(IkeMessage.header(sa.spiI, sa.spiR, IkeMessage.SKF, exchange, flags, id, total), IkeMessage.HEADER + 8);
+            head[IkeMessage.HEADER] = (byte) (n == 1 ? payloads.getFirst().type() : IkeMessage.NONE);
+            head[IkeMessage.HEADER + 2] = (byte) ((4 + body) >> 8);
+            head[IkeMessage.HEADER + 3] = (byte) (4 + body);
+            head[IkeMessage.HEADER + 4] = (byte) (n >> 8);
+            head[IkeMessage.HEADER + 5] = (byte) n;
+            head[IkeMessage.HEADER + 6] = (byte) (count >> 8);
+            head[IkeMessage.HEADER + 7] = (byte) count;
+            out.add(sa.protectOut.seal(head, part));
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- IKE_SA_INIT
@@ -355,14 +421,15 @@ public final class IkeDaemon implements AutoCloseable {
         payloads.add(new Payload(IkeMessage.KE, false, ke(group, sa.dh.publicValue())));
         payloads.add(new Payload(IkeMessage.NONCE, false, sa.ni));
         payloads.addAll(natDetection(sa.spiI, 0, sa.peer));
+        payloads.add(Notify.payload(Notify.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]));
         byte[] msg = IkeMessage.plain(sa.spiI, 0, IkeMessage.IKE_SA_INIT, sa.flags(false), 0, payloads);
         sa.initRequest = msg;
-        sa.pendingRequest = msg;
+        sa.pendingRequest = List.of(msg);
         sa.pendingRequestId = 0;
         sa.nextRequestId = 1;
         sa.pendingHandler = r -> initResponse(sa, r, group);
         send(sa, msg);
-        scheduleRetransmit(sa, msg, 0);
+        scheduleRetransmit(sa, sa.pendingRequest, 0);
         log.accept("ike: " + sa.conn.name() + ": initiating IKE_SA to " + sa.peer.getAddress().getHostAddress());
     }
 
@@ -388,6 +455,7 @@ public final class IkeDaemon implements AutoCloseable {
             }
         }
         sa.spiR = m.spiR;
+        sa.fragmentation = hasNotify(m, Notify.IKEV2_FRAGMENTATION_SUPPORTED);
         Payload saP = m.first(IkeMessage.SA), keP = m.first(IkeMessage.KE), nP = m.first(IkeMessage.NONCE);
         if (saP == null || keP == null || nP == null) {
             fail(sa, "IKE_SA_INIT response without SA, KE or Nonce");
@@ -424,7 +492,19 @@ public final class IkeDaemon implements AutoCloseable {
         }
         Payload saP = m.first(IkeMessage.SA), keP = m.first(IkeMessage.KE), nP = m.first(IkeMessage.NONCE);
         if (saP == null || keP == null || nP == null) throw new IllegalArgumentException("IKE_SA_INIT without SA, KE or Nonce");
+        long halfOpen = sas.values().stream().filter(x -> !x.initiator && x.state == IkeSa.State.INIT_DONE).count();
+        if (halfOpen >= COOKIE_THRESHOLD) {
+            byte[] expected = cookie(nP.body(), from, m.spiI);
+            Payload first = m.payloads.getFirst();
+            Notify given = first.type() == IkeMessage.NOTIFY ? Notify.parse(first.body()) : null;
+            if (given == null || given.type() != Notify.COOKIE || !MessageDigest.isEqual(given.data(), expected)) {
+                send(new IkeSa(c, false, m.spiI, from), IkeMessage.plain(m.spiI, 0, IkeMessage.IKE_SA_INIT, IkeMessage.FLAG_RESPONSE, 0,
+                        List.of(Notify.payload(Notify.COOKIE, expected))), natT);
+                return;
+            }
+        }
         IkeSa sa = new IkeSa(c, false, m.spiI, from);
+        sa.fragmentation = hasNotify(m, Notify.IKEV2_FRAGMENTATION_SUPPORTED);
         sa.natT = natT;
         Proposal chosen = ProposalSpec.choose(Proposal.parseAll(saP.body()), c.proposals(), Proposal.IKE, false);
         if (chosen == null) {
@@ -450,6 +530,7 @@ public final class IkeDaemon implements AutoCloseable {
         payloads.add(new Payload(IkeMessage.KE, false, ke(group, sa.dh.publicValue())));
         payloads.add(new Payload(IkeMessage.NONCE, false, sa.nr));
         payloads.addAll(natDetection(sa.spiI, sa.spiR, from));
+        if (sa.fragmentation) payloads.add(Notify.payload(Notify.IKEV2_FRAGMENTATION_SUPPORTED, new byte[0]));
         byte[] resp = IkeMessage.plain(sa.spiI, sa.spiR, IkeMessage.IKE_SA_INIT, sa.flags(true), m.messageId, payloads);
         sa.initRequest = raw;
         sa.initResponse = resp;
@@ -458,6 +539,28 @@ public final class IkeDaemon implements AutoCloseable {
         sa.expectedRequestId = 1;
         sas.put(sa.spiR, sa);
         send(sa, resp);
+        thread.schedule(() -> {
+            if (sa.state == IkeSa.State.INIT_DONE) remove(sa, "half-open for " + HALF_OPEN_SECONDS + " s");
+        }, HALF_OPEN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A stateless cookie (§2.6): hash of our secret, the initiator's nonce, its address and its SPI. */
+    private byte[] cookie(byte[] ni, InetSocketAddress from, long spiI) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(cookieSecret);
+            d.update(ni);
+            d.update(from.getAddress().getAddress());
+            d.update(ByteBuffer.allocate(8).putLong(spiI).array());
+            return d.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean hasNotify(IkeMessage m, int type) {
+        for (Payload p : m.payloads) if (p.type() == IkeMessage.NOTIFY && Notify.parse(p.body()).type() == type) return true;
+        return false;
     }
 
     private void sendPlain(IkeSa sa, IkeMessage request, List<Payload> payloads) {
@@ -873,6 +976,7 @@ public final class IkeDaemon implements AutoCloseable {
         IkeSa n = new IkeSa(sa.conn, false, ByteBuffer.wrap(chosen.spi()).getLong(), sa.peer);
         n.spiR = randomSpi();
         n.natT = sa.natT;
+        n.fragmentation = sa.fragmentation;
         n.chosen = new Proposal(chosen.number(), Proposal.IKE, ByteBuffer.allocate(8).putLong(n.spiR).array(), chosen.transforms());
         n.ni = ni;
         n.nr = nonce();
@@ -981,6 +1085,7 @@ public final class IkeDaemon implements AutoCloseable {
             IkeSa n = new IkeSa(sa.conn, true, spi, sa.peer);
             n.spiR = ByteBuffer.wrap(got.getFirst().spi()).getLong();
             n.natT = sa.natT;
+            n.fragmentation = sa.fragmentation;
             n.chosen = new Proposal(1, Proposal.IKE, new byte[0], sa.chosen.transforms());
             n.ni = ni;
             n.nr = nP.body();

@@ -44,12 +44,18 @@ final class IkeSa {
     // message IDs (§2.2): ours for requests we send, the peer's for requests we answer
     int nextRequestId;
     int expectedRequestId;
-    byte[] lastResponse;
+    /** Our last response (its datagrams: fragments or one message), sent again if its request comes again. */
+    List<byte[]> lastResponse;
     int lastResponseId = -1;
-    /** Our request awaiting its response, with its retransmission state. */
-    byte[] pendingRequest;
+    /** Our request awaiting its response (its datagrams). */
+    List<byte[]> pendingRequest;
     int pendingRequestId = -1;
-    int pendingTries;
+    /** Both ends announced IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383). */
+    boolean fragmentation;
+    /** Fragments of the message being reassembled: its ID, the decrypted parts, the first inner payload type. */
+    int fragmentsOf = -1;
+    byte[][] fragments;
+    int fragmentsFirst;
     java.util.function.Consumer<IkeMessage> pendingHandler;
 
     IkeSa(SwanctlConfig.Connection conn, boolean initiator, long spiI, InetSocketAddress peer) {
