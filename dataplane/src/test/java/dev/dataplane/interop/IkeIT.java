@@ -48,7 +48,7 @@ class IkeIT {
 
     @AfterEach
     void tearDown() {
-        if (charon != null) charon.close();
+        if (charon != null) charon.close();   // a test without charon has none
         if (b != null) b.close();   // stops our device
         if (a != null) a.close();
     }
@@ -257,6 +257,40 @@ class IkeIT {
         assertTrue(log.contains("received fragment #2 of 2"), log);                                     // and reassembled ours
         assertTrue(java.util.regex.Pattern.compile("parsed CREATE_CHILD_SA request \\d+ \\[ EF\\(1/2\\) \\]").matcher(log).find(), log);
         assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
+    }
+
+    @Test
+    void oursWithOursOverIke() throws Exception {
+        String psk = psk(), theirs = OurVxlan.uniqueName("ike");
+        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
+        Files.writeString(confA, swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", "aes256gcm16-prfsha256-ecp256",
+                "aes256gcm16-prfsha256-ecp256", "none", psk));
+        Files.writeString(confB, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", "aes256gcm16-prfsha256-ecp256",
+                "aes256gcm16-prfsha256-ecp256", "start", psk));
+        OurMode.start(a, theirs, dir, List.of("--mode", "esp", "--swanctl", confA.toString()));
+        a.exec("ip", "link", "set", theirs, "up");
+        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", confB.toString()));
+        b.exec("ip", "link", "set", iface, "up");
+        waitEstablishedWith(() -> a.exec(OurMode.ctl(theirs, "ike", "list")));
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
+        assertTrue(ping(a, CHARON_POD, OUR_POD, 5), ourLog());
+        ctl("ike", "rekey", "net");
+        ctl("ike", "rekey", "flannel");
+        Thread.sleep(1000);
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
+        assertTrue(a.exec(OurMode.ctl(theirs, "ike", "list")).contains("AES_GCM_16_256/ECP_256"), a.exec(OurMode.ctl(theirs, "ike", "list")));
+    }
+
+    private interface Listing {
+        String get() throws Exception;
+    }
+
+    private void waitEstablishedWith(Listing other) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (ctl("ike", "list").contains("reqid") && other.get().contains("reqid")) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no CHILD SA on both ends\n" + ourLog());
     }
 
     @Test
