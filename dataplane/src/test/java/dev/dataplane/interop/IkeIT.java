@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.demo.StrongSwanPeer;
 import dev.dataplane.netns.Netns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,13 +31,14 @@ class IkeIT {
 
     private Netns a, b;
     private Path dir;
-    private Charon charon;
+    private StrongSwanPeer charon;
     private Process ours;
     private String iface;
 
     @BeforeEach
     void namespaces() throws Exception {
         Root.require();
+        if (!StrongSwanPeer.installed()) Root.missing("strongSwan's charon with kernel-libipsec is not installed (strongswan-charon, libcharon-extra-plugins)");
         dir = Files.createTempDirectory("ike-it");
         a = Netns.create("ikea");
         b = Netns.create("ikeb");
@@ -102,7 +104,7 @@ class IkeIT {
 
     private void startBoth(String ike, String esp, boolean weInitiate, String ourPsk, String charonPsk, List<String> ourJvm,
                            String charonSettings) throws Exception {
-        charon = Charon.start(a, dir.resolve("charon"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", ike, esp, "none", charonPsk),
+        charon = StrongSwanPeer.start(a, dir.resolve("charon"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", ike, esp, "none", charonPsk),
                 charonSettings);
         Path conf = dir.resolve("ours.conf");
         Files.writeString(conf, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", ike, esp, weInitiate ? "start" : "none", ourPsk));
@@ -224,7 +226,7 @@ class IkeIT {
         waitEstablished();
         assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
         charon.close();   // SIGTERM: charon deletes its SAs and tells us
-        charon = Charon.start(a, dir.resolve("charon2"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", FLANNEL_IKE, FLANNEL_ESP, "none", psk));
+        charon = StrongSwanPeer.start(a, dir.resolve("charon2"), swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", FLANNEL_IKE, FLANNEL_ESP, "none", psk));
         for (int i = 0; i < 100 && !charon.swanctl("--list-sas").contains("INSTALLED"); i++) Thread.sleep(100);
         assertTrue(charon.swanctl("--list-sas").contains("INSTALLED"), ourLog() + "\n" + charon.log());
         assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());

@@ -29,9 +29,10 @@ public final class EndToEnd {
             KernelVxlanPath::new,
             OurVxlanPath::new,
             OurEspPath::raw,
-            OurEspPath::udp);
+            OurEspPath::udp,
+            StrongSwanPath::new);
     /** Ratios in the table are against these (and every extra wireguard-go row), when they were measured. */
-    static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan");
+    static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan", "strongswan");
     /**
      * A transfer before the measured steps. A fresh JVM compiles its packet path for several seconds: with 1 s,
      * the compiler threads still took about a quarter of our process's CPU samples during the first measured

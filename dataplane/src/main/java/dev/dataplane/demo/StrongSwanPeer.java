@@ -1,4 +1,4 @@
-package dev.dataplane.interop;
+package dev.dataplane.demo;
 
 import dev.dataplane.netns.Netns;
 
@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test harness: strongSwan's charon (Debian's 5.9.8) in a test namespace as a userspace IPsec peer: the
- * kernel-libipsec plugin does ESP itself over a TUN device (this kernel has no ESP), loaded before
+ * strongSwan's charon (Debian's 5.9.8) in a namespace as a userspace IPsec peer, for the IKE tests and the
+ * benchmark: the kernel-libipsec plugin does ESP itself over a TUN device (for kernels without ESP), loaded before
  * kernel-netlink; its own VICI socket; a private /run (its pid file path is fixed) bound over /run in a mount
  * namespace of its own. Driven with swanctl.
  */
-final class Charon implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/lib/ipsec/charon");
+public final class StrongSwanPeer implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/lib/ipsec/charon");
+    public static final Path LIBIPSEC = Path.of("/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so");
     private static final String LOAD = "random nonce openssl pem pkcs1 x509 revocation constraints pubkey kdf aes sha1 sha2 hmac gmp gcm "
             + "kernel-libipsec kernel-netlink socket-default vici updown";
 
@@ -23,22 +24,25 @@ final class Charon implements AutoCloseable {
     final Path dir;
     private final Process process;
 
-    private Charon(Netns ns, Path dir, Process process) {
+    private StrongSwanPeer(Netns ns, Path dir, Process process) {
         this.ns = ns;
         this.dir = dir;
         this.process = process;
     }
 
     /** Starts charon in {@code ns} with {@code swanctlConf}, loads it, and returns once VICI answers. */
-    static Charon start(Netns ns, Path dir, String swanctlConf) throws IOException, InterruptedException {
+    /** Is charon with kernel-libipsec installed here? */
+    public static boolean installed() {
+        return Files.isExecutable(BINARY) && Files.exists(LIBIPSEC);
+    }
+
+    public static StrongSwanPeer start(Netns ns, Path dir, String swanctlConf) throws IOException, InterruptedException {
         return start(ns, dir, swanctlConf, "");
     }
 
     /** The same with more lines in strongswan.conf's charon section (e.g. "fragment_size = 576"). */
-    static Charon start(Netns ns, Path dir, String swanctlConf, String charonSettings) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY) || !Files.exists(Path.of("/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so"))) {
-            Root.missing("strongSwan's charon with kernel-libipsec is not installed (strongswan-charon, libcharon-extra-plugins)");
-        }
+    public static StrongSwanPeer start(Netns ns, Path dir, String swanctlConf, String charonSettings) throws IOException, InterruptedException {
+        if (!installed()) throw new IOException("strongSwan's charon with kernel-libipsec is not installed (strongswan-charon, libcharon-extra-plugins)");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("swanctl"));
         Files.writeString(dir.resolve("strongswan.conf"), """
@@ -73,7 +77,7 @@ final class Charon implements AutoCloseable {
         Files.writeString(dir.resolve("swanctl/swanctl.conf"), swanctlConf);
         Process p = ns.start(Map.of("STRONGSWAN_CONF", dir.resolve("strongswan.conf").toString()), dir.resolve("charon.stdout"),
                 "unshare", "-m", "--propagation", "private", "sh", "-c", "mount --bind \"$0\" /run && exec " + BINARY, dir.resolve("run").toString());
-        Charon c = new Charon(ns, dir, p);
+        StrongSwanPeer c = new StrongSwanPeer(ns, dir, p);
         Path vici = dir.resolve("run/charon.vici");
         for (int i = 0; i < 100 && !Files.exists(vici); i++) {
             if (!p.isAlive()) break;
@@ -88,21 +92,21 @@ final class Charon implements AutoCloseable {
     }
 
     /** `swanctl ARGS…` against this charon; its output, or an exception with it. */
-    String swanctl(String... args) throws IOException {
+    public String swanctl(String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of("env", "STRONGSWAN_CONF=" + dir.resolve("strongswan.conf"), "swanctl"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--uri", "unix://" + dir.resolve("run/charon.vici")));
         return ns.exec(cmd.toArray(String[]::new));
     }
 
-    Netns.Result swanctlResult(String... args) throws IOException {
+    public Netns.Result swanctlResult(String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of("env", "STRONGSWAN_CONF=" + dir.resolve("strongswan.conf"), "swanctl"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--uri", "unix://" + dir.resolve("run/charon.vici")));
         return ns.result(cmd.toArray(String[]::new));
     }
 
-    String log() {
+    public String log() {
         try {
             Path log = dir.resolve("charon.log");
             return Files.exists(log) ? Files.readString(log) : "(no charon log)";
@@ -111,7 +115,7 @@ final class Charon implements AutoCloseable {
         }
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
