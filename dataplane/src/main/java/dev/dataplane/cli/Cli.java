@@ -14,8 +14,8 @@ public final class Cli {
             Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N] [--metrics [ADDR:]PORT]
                    dataplane --iface NAME --mode vxlan [--vni 1] [--port 8472] [--local ADDR] [--remote ADDR]
                              [--mtu N] [--learning] [--ageing SECONDS] [--gbp] [--metrics [ADDR:]PORT]
-                   dataplane --iface NAME --mode esp [--config FILE] [--port 4500] [--mtu N]
-                   dataplane ctl NAME fdb add|append|replace|del|show|flush … | xfrm state|policy … | show
+                   dataplane --iface NAME --mode esp [--config FILE | --swanctl FILE] [--port 4500] [--mtu N]
+                   dataplane ctl NAME fdb add|append|replace|del|show|flush … | xfrm state|policy … | ike … | show
                    dataplane flannel pre-startup|post-startup|subnet-add|subnet-remove|shutdown [--mode wireguard|vxlan] …
                    dataplane demo [--peer wireguard-go|ours]
                    dataplane bench [--quick] [--runs N]
@@ -44,6 +44,8 @@ public final class Cli {
               --gbp            accept the Group Based Policy extension (its D bit stops learning)
             esp (IPsec tunnel mode, like the kernel's XFRM; docs/esp.md):
               --config FILE    `ip xfrm` lines without the leading `ip xfrm` (state add …, policy add …)
+              --swanctl FILE   IKEv2 instead: connections and secrets in swanctl.conf syntax (docs/esp.md);
+                               ctl NAME ike list | ike initiate|terminate|rekey NAME
               --port N         the ESP-in-UDP (NAT-T) port of encap espinudp SAs (default 4500)
               ctl NAME …       change a running device: vxlan's forwarding database, like bridge fdb,
                                or esp's SAs and policies (ctl NAME xfrm state add …, xfrm policy list);
