@@ -283,6 +283,27 @@ class IkeIT {
         assertTrue(a.exec(OurMode.ctl(theirs, "ike", "list")).contains("AES_GCM_16_256/ECP_256"), a.exec(OurMode.ctl(theirs, "ike", "list")));
     }
 
+    @Test
+    void overAnIpv6UnderlayWithIpv6AndIpv4Inside() throws Exception {
+        a.exec("ip", "addr", "add", "fd00:198::1/64", "dev", "va", "nodad");
+        b.exec("ip", "addr", "add", "fd00:198::2/64", "dev", "vb", "nodad");
+        a.exec("ip", "addr", "add", "fd00:42:1::1/128", "dev", "lo");
+        b.exec("ip", "addr", "add", "fd00:42:2::1/128", "dev", "lo");
+        String psk = psk();
+        charon = StrongSwanPeer.start(a, dir.resolve("charon"), swanctl("fd00:198::1", "fd00:198::2", "10.42.1.0/24,fd00:42:1::/64",
+                "10.42.2.0/24,fd00:42:2::/64", FLANNEL_IKE, FLANNEL_ESP, "none", psk));
+        Path conf = dir.resolve("ours.conf");
+        Files.writeString(conf, swanctl("fd00:198::2", "fd00:198::1", "10.42.2.0/24,fd00:42:2::/64", "10.42.1.0/24,fd00:42:1::/64",
+                FLANNEL_IKE, FLANNEL_ESP, "start", psk));
+        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", conf.toString()));
+        b.exec("ip", "link", "set", iface, "up");
+        waitEstablished();
+        assertTrue(ping(b, "fd00:42:2::1", "fd00:42:1::1", 20), ourLog() + "\n" + charon.log());
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 5), ourLog());
+        assertTrue(ping(a, "fd00:42:1::1", "fd00:42:2::1", 5), ourLog());
+        assertTrue(ctl("ike", "list").contains("fd00:198:0:0:0:0:0:1") || ctl("ike", "list").contains("fd00:198::1"), ctl("ike", "list"));
+    }
+
     private interface Listing {
         String get() throws Exception;
     }
