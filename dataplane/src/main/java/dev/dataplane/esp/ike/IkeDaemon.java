@@ -90,7 +90,7 @@ public final class IkeDaemon implements AutoCloseable {
     public void start() {
         for (SwanctlConfig.Connection c : config.connections()) {
             if (c.remote() != null && c.children().stream().anyMatch(ch -> ch.startAction().contains("start"))) {
-                thread.execute(() -> initiate(c));
+                later(() -> initiate(c), 0, TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -147,6 +147,25 @@ public final class IkeDaemon implements AutoCloseable {
             if (n == 0) throw new IllegalArgumentException("no IKE SA of " + name);
             return "terminating " + n + " IKE SA(s) of " + name + "\n";
         });
+    }
+
+    /**
+     * Runs {@code task} on the IKE thread after {@code delay}. A task that fails is logged: nothing on this thread
+     * may end silently, and the thread itself goes on.
+     */
+    private void later(Runnable task, long delay, TimeUnit unit) {
+        if (closed) return;
+        try {
+            thread.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.accept("ike: internal error, the exchange is abandoned: " + e);
+                }
+            }, delay, unit);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
+        }
     }
 
     private <T> T call(java.util.concurrent.Callable<T> task) {
@@ -330,7 +349,7 @@ public final class IkeDaemon implements AutoCloseable {
     }
 
     private void scheduleRetransmit(IkeSa sa, List<byte[]> msg, int tries) {
-        thread.schedule(() -> {
+        later(() -> {
             if (sa.pendingRequest != msg || sa.state == IkeSa.State.DEAD) return;
             if (tries + 1 >= RETRANSMIT_TRIES) {
                 log.accept("ike: " + sa.describe() + ": no answer after " + RETRANSMIT_TRIES + " tries; giving up");
@@ -539,7 +558,7 @@ public final class IkeDaemon implements AutoCloseable {
         sa.expectedRequestId = 1;
         sas.put(sa.spiR, sa);
         send(sa, resp);
-        thread.schedule(() -> {
+        later(() -> {
             if (sa.state == IkeSa.State.INIT_DONE) remove(sa, "half-open for " + HALF_OPEN_SECONDS + " s");
         }, HALF_OPEN_SECONDS, TimeUnit.SECONDS);
     }
@@ -870,7 +889,7 @@ public final class IkeDaemon implements AutoCloseable {
         sa.state = IkeSa.State.ESTABLISHED;
         sa.establishedAt = System.nanoTime();
         long rekey = jitter(sa.conn.rekeySeconds());
-        if (rekey > 0) thread.schedule(() -> {
+        if (rekey > 0) later(() -> {
             if (sa.state == IkeSa.State.ESTABLISHED) rekeyIke(sa);
         }, rekey, TimeUnit.MILLISECONDS);
         if (sa.conn.dpdSeconds() > 0) scheduleDpd(sa);
@@ -878,7 +897,7 @@ public final class IkeDaemon implements AutoCloseable {
 
     /** A liveness check (§2.4): an empty INFORMATIONAL every dpd_delay while nothing else is waiting for an answer. */
     private void scheduleDpd(IkeSa sa) {
-        thread.schedule(() -> {
+        later(() -> {
             if (sa.state != IkeSa.State.ESTABLISHED) return;
             if (sa.pendingRequest == null) request(sa, IkeMessage.INFORMATIONAL, List.of(), r -> { });
             scheduleDpd(sa);
@@ -888,7 +907,7 @@ public final class IkeDaemon implements AutoCloseable {
     private void scheduleChildRekey(IkeSa sa, ChildSa c) {
         long after = jitter(c.config().rekeySeconds());
         if (after <= 0) return;
-        thread.schedule(() -> {
+        later(() -> {
             if (sa.state == IkeSa.State.ESTABLISHED && sa.children.contains(c)) rekeyChild(sa, c);
         }, after, TimeUnit.MILLISECONDS);
     }
@@ -999,7 +1018,7 @@ public final class IkeDaemon implements AutoCloseable {
 
     private void rekeyChild(IkeSa sa, ChildSa old) {
         if (sa.pendingRequest != null) {   // one exchange at a time: try again shortly
-            thread.schedule(() -> {
+            later(() -> {
                 if (sa.state == IkeSa.State.ESTABLISHED && sa.children.contains(old)) rekeyChild(sa, old);
             }, 1, TimeUnit.SECONDS);
             return;
@@ -1056,7 +1075,7 @@ public final class IkeDaemon implements AutoCloseable {
 
     private void rekeyIke(IkeSa sa) {
         if (sa.pendingRequest != null) {
-            thread.schedule(() -> {
+            later(() -> {
                 if (sa.state == IkeSa.State.ESTABLISHED) rekeyIke(sa);
             }, 1, TimeUnit.SECONDS);
             return;
@@ -1134,7 +1153,7 @@ public final class IkeDaemon implements AutoCloseable {
     private void restartLater(SwanctlConfig.Connection c, String why) {
         if (closed) return;
         log.accept("ike: " + c.name() + ": setting it up again (" + why + ")");
-        thread.schedule(() -> {
+        later(() -> {
             if (!closed) initiate(c);
         }, 2, TimeUnit.SECONDS);
     }
@@ -1200,7 +1219,7 @@ public final class IkeDaemon implements AutoCloseable {
     /** keyingtries = 0 means forever: an initiator tries again after a pause; otherwise it gives up. */
     private void retryLater(SwanctlConfig.Connection c, boolean wasInitiator) {
         if (!wasInitiator || c.keyingTries() != 0 || closed) return;
-        thread.schedule(() -> {
+        later(() -> {
             if (!closed) initiate(c);
         }, 5, TimeUnit.SECONDS);
     }
