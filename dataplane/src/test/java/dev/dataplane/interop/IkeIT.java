@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,31 +157,35 @@ class IkeIT {
         throw new AssertionError("no IKE SA with a CHILD SA on our side\n" + ourLog() + "\ncharon:\n" + charon.log());
     }
 
-    @Test
-    void charonInitiatesWithFlannelsProposals() throws Exception {
+    /** Each side initiating, with flannel's exact proposals and with ChaCha20-Poly1305 and X25519: ping both ways and iperf3. */
+    @ParameterizedTest(name = "{0} initiates, {1}")
+    @CsvSource({"charon,flannel", "ours,flannel", "charon,chacha", "ours,chacha"})
+    void establishAndCarry(String initiator, String proposals) throws Exception {
+        boolean flannel = proposals.equals("flannel");
+        String ike = flannel ? FLANNEL_IKE : "aes256gcm16-prfsha256-x25519";
+        String esp = flannel ? FLANNEL_ESP : "chacha20poly1305-prfsha256-x25519";
         String psk = psk();
-        startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk, psk);
-        String out = charon.swanctl("--initiate", "--child", "net", "--timeout", "20");
-        assertTrue(out.contains("successfully"), out);
+        startBoth(ike, esp, initiator.equals("ours"), psk, psk);
+        if (initiator.equals("charon")) assertTrue(charon.swanctl("--initiate", "--child", "net", "--timeout", "20").contains("successfully"));
         waitEstablished();
         String sas = charon.swanctl("--list-sas");
-        assertTrue(sas.contains("AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_4096"), sas);
-        assertTrue(sas.contains("AES_GCM_16-128"), sas);
-        assertTrue(ctl("ike", "list").contains("AES_GCM_16_128"), ctl("ike", "list"));
+        if (flannel) {
+            assertTrue(sas.contains("AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_4096"), sas);
+            assertTrue(sas.contains("AES_GCM_16-128"), sas);
+            assertTrue(ctl("ike", "list").contains("AES_GCM_16_128"), ctl("ike", "list"));
+        } else {
+            assertTrue(sas.contains("AES_GCM_16-256/PRF_HMAC_SHA2_256/CURVE_25519"), sas);
+            assertTrue(sas.contains("CHACHA20_POLY1305"), sas);
+        }
         assertTunnel();
     }
 
     @Test
-    void weInitiateWithChaChaAndX25519() throws Exception {
+    void terminateTellsThePeer() throws Exception {
         String psk = psk();
-        startBoth("aes256gcm16-prfsha256-x25519", "chacha20poly1305-prfsha256-x25519", true, psk, psk);
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, true, psk, psk);
         waitEstablished();
-        String sas = charon.swanctl("--list-sas");
-        assertTrue(sas.contains("AES_GCM_16-256/PRF_HMAC_SHA2_256/CURVE_25519"), sas);
-        assertTrue(sas.contains("CHACHA20_POLY1305"), sas);
-        assertTunnel();
-
-        // terminate from our side: charon is told, the tunnel is gone
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
         assertTrue(ctl("ike", "terminate", "flannel").contains("terminating"));
         for (int i = 0; i < 50 && charon.swanctl("--list-sas").contains("ESTABLISHED"); i++) Thread.sleep(100);
         assertFalse(charon.swanctl("--list-sas").contains("ESTABLISHED"), charon.swanctl("--list-sas"));
