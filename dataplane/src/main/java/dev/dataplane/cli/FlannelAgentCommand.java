@@ -117,7 +117,7 @@ final class FlannelAgentCommand {
         if (keepalive < 0 || keepalive > 65535) throw new IllegalArgumentException("Backend.PersistentKeepaliveInterval out of range");
         WireGuardBackend wg = new WireGuardBackend(host, new Launcher(host, Launcher.ofThisInstallation()), iface, port,
                 mtu > 0 ? Integer.valueOf((int) mtu - 80) : null, keepalive, kind, env);
-        String psk = dev.dataplane.flannel.Json.string(config.backend(), "PSK");
+        String psk = dev.dataplane.json.Json.string(config.backend(), "PSK");
         if (!psk.isEmpty()) {
             try {
                 dev.dataplane.flannel.KeyFile.checkPublicKey(psk);   // the same form: base64 of 32 bytes

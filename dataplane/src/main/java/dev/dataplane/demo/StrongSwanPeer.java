@@ -31,6 +31,54 @@ public final class StrongSwanPeer implements AutoCloseable {
     }
 
     /** Starts charon in {@code ns} with {@code swanctlConf}, loads it, and returns once VICI answers. */
+    /**
+     * A swanctl.conf with one PSK connection NAME of one tunnel-mode child "net" and its secret: the shape flannel's
+     * ipsec backend loads, for charon and for our --swanctl alike. {@code startAction} none or start; start also
+     * sets close_action = start.
+     */
+    public static String pskConnection(String name, String local, String remote, String localTs, String remoteTs, String ike, String esp,
+                                       String startAction, String psk) {
+        return """
+                connections {
+                    %s {
+                        version = 2
+                        local_addrs = %s
+                        remote_addrs = %s
+                        proposals = %s
+                        encap = yes
+                        keyingtries = 1
+                        local {
+                            auth = psk
+                            id = %s
+                        }
+                        remote {
+                            auth = psk
+                            id = %s
+                        }
+                        children {
+                            net {
+                                mode = tunnel
+                                local_ts = %s
+                                remote_ts = %s
+                                esp_proposals = %s
+                                rekey_time = 1h
+                                start_action = %s
+                                close_action = %s
+                            }
+                        }
+                    }
+                }
+                secrets {
+                    ike-%s {
+                        id-1 = %s
+                        id-2 = %s
+                        secret = 0x%s
+                    }
+                }
+                """.formatted(name, local, remote, ike, local, remote, localTs, remoteTs, esp, startAction,
+                startAction.equals("start") ? "start" : "none", name, local, remote, psk);
+    }
+
     /** Is charon with kernel-libipsec installed here? */
     public static boolean installed() {
         return Files.isExecutable(BINARY) && Files.exists(LIBIPSEC);

@@ -1,5 +1,7 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.json.Json;
+
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.json.Json;
+
 import java.math.BigInteger;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.dataplane.interop;
 
-import dev.dataplane.flannel.Json;
+import dev.dataplane.json.Json;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;

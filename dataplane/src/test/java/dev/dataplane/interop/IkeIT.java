@@ -59,45 +59,7 @@ class IkeIT {
 
     /** One side's swanctl.conf: the same syntax for charon and for us. */
     private static String swanctl(String local, String remote, String localTs, String remoteTs, String ike, String esp, String start, String psk) {
-        return """
-                connections {
-                    flannel {
-                        version = 2
-                        local_addrs = %s
-                        remote_addrs = %s
-                        proposals = %s
-                        encap = yes
-                        keyingtries = 1
-                        local {
-                            auth = psk
-                            id = %s
-                        }
-                        remote {
-                            auth = psk
-                            id = %s
-                        }
-                        children {
-                            net {
-                                mode = tunnel
-                                local_ts = %s
-                                remote_ts = %s
-                                esp_proposals = %s
-                                rekey_time = 1h
-                                start_action = %s
-                                close_action = %s
-                            }
-                        }
-                    }
-                }
-                secrets {
-                    ike-flannel {
-                        id-1 = %s
-                        id-2 = %s
-                        secret = 0x%s
-                    }
-                }
-                """.formatted(local, remote, ike, local, remote, localTs, remoteTs, esp, start, start.equals("start") ? "start" : "none",
-                local, remote, psk);
+        return StrongSwanPeer.pskConnection("flannel", local, remote, localTs, remoteTs, ike, esp, start, psk);
     }
 
     private void startBoth(String ike, String esp, boolean weInitiate, String ourPsk, String charonPsk) throws Exception {

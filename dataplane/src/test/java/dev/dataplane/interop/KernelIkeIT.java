@@ -85,35 +85,7 @@ class KernelIkeIT {
     }
 
     private static String conf(String local, String remote, String localTs, String remoteTs, String start, String psk) {
-        return """
-                connections {
-                    flannel {
-                        local_addrs = %s
-                        remote_addrs = %s
-                        proposals = aes256-sha256-modp4096
-                        local {
-                            auth = psk
-                            id = %s
-                        }
-                        remote {
-                            auth = psk
-                            id = %s
-                        }
-                        children {
-                            net {
-                                local_ts = %s
-                                remote_ts = %s
-                                esp_proposals = aes128gcm16-sha256-prfsha256-ecp256
-                                start_action = %s
-                            }
-                        }
-                    }
-                }
-                secrets {
-                    ike-flannel {
-                        secret = 0x%s
-                    }
-                }
-                """.formatted(local, remote, local, remote, localTs, remoteTs, start, psk);
+        return dev.dataplane.demo.StrongSwanPeer.pskConnection("flannel", local, remote, localTs, remoteTs, "aes256-sha256-modp4096",
+                "aes128gcm16-sha256-prfsha256-ecp256", start, psk);
     }
 }

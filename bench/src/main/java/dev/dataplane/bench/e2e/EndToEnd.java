@@ -135,7 +135,7 @@ public final class EndToEnd {
                 options.runs(), machine.cpuModel(), machine.cores(), machine.kernel(), machine.commit(), elapsed);
         out.print(table);
         Files.writeString(dir.resolve("table.md"), table);
-        Files.writeString(dir.resolve("results.json"), Json.write(report(results, machine, elapsed)));
+        Files.writeString(dir.resolve("results.json"), dev.dataplane.json.Json.writeIndented(report(results, machine, elapsed)));
         ThroughputChart.write(dir.resolve("throughput.png"), results,
                 "median of " + options.runs() + " run(s) x " + options.tcpSeconds() + " s; " + machine.cores()
                         + " cores; commit " + machine.commit());

@@ -49,35 +49,7 @@ final class StrongSwanPath implements BenchPath {
     }
 
     private static String conf(String local, String remote, String inner, String peerInner, String psk) {
-        return """
-                connections {
-                    bench {
-                        local_addrs = %s
-                        remote_addrs = %s
-                        proposals = aes256-sha256-modp4096
-                        encap = yes
-                        local {
-                            auth = psk
-                            id = %s
-                        }
-                        remote {
-                            auth = psk
-                            id = %s
-                        }
-                        children {
-                            net {
-                                local_ts = %s/32
-                                remote_ts = %s/32
-                                esp_proposals = aes128gcm16-sha256-prfsha256-ecp256
-                            }
-                        }
-                    }
-                }
-                secrets {
-                    ike-bench {
-                        secret = 0x%s
-                    }
-                }
-                """.formatted(local, remote, local, remote, inner, peerInner, psk);
+        return StrongSwanPeer.pskConnection("bench", local, remote, inner + "/32", peerInner + "/32", "aes256-sha256-modp4096",
+                "aes128gcm16-sha256-prfsha256-ecp256", "none", psk);
     }
 }

@@ -1,6 +1,6 @@
 package dev.dataplane.flannel.etcd;
 
-import dev.dataplane.flannel.Json;
+import dev.dataplane.json.Json;
 
 import java.io.IOException;
 import java.net.URI;

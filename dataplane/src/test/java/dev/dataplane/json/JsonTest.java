@@ -1,4 +1,4 @@
-package dev.dataplane.flannel;
+package dev.dataplane.json;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +23,27 @@ class JsonTest {
         assertEquals(-1500.0, m.get("F"));
         assertEquals(List.of(1L, "a\n"), m.get("L"));
         assertEquals(m, Json.parse(Json.write(m)));
+    }
+
+    @Test
+    void indentedForPeopleWithNonFiniteNumbersAsNull() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("runs", new double[] {1.5, Double.NaN});
+        m.put("rows", List.of(Map.of("path", "ours"), Map.of()));
+        m.put("none", Map.of());
+        assertEquals("""
+                {
+                  "runs": [1.5, null],
+                  "rows": [
+                    {
+                      "path": "ours"
+                    },
+                    {}
+                  ],
+                  "none": {}
+                }
+                """, Json.writeIndented(m));
+        assertEquals("{\"runs\":[1.5,null],\"rows\":[{\"path\":\"ours\"},{}],\"none\":{}}", Json.write(m));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.dataplane.flannel;
+package dev.dataplane.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON flannel speaks (net-conf files, subnet leases): objects become {@link LinkedHashMap}s, arrays
- * {@link List}s, numbers {@link Long} or {@link Double}, and {@link #write} turns them back into text. Enough
- * for documents of a few kilobytes; anything malformed is an {@link IllegalArgumentException} naming where.
+ * The JSON this project reads and writes (flannel's net-conf files and subnet leases, etcd's gateway, the
+ * benchmark's results.json): objects become {@link LinkedHashMap}s, arrays {@link List}s, numbers {@link Long} or
+ * {@link Double}; {@link #write} gives compact text, {@link #writeIndented} text for people (non-finite numbers as
+ * null, double[] as arrays). Enough for documents of a few kilobytes; anything malformed is an
+ * {@link IllegalArgumentException} naming where.
  */
 public final class Json {
     private static final int MAX_DEPTH = 64;
@@ -44,37 +46,58 @@ public final class Json {
 
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder();
-        write(v, sb);
+        write(v, sb, null);
         return sb.toString();
     }
 
-    private static void write(Object v, StringBuilder sb) {
+    /** Two-space indentation, one member per line, a final newline. */
+    public static String writeIndented(Object v) {
+        StringBuilder sb = new StringBuilder();
+        write(v, sb, "");
+        return sb.append('\n').toString();
+    }
+
+    /** {@code indent} null: compact; otherwise the indentation of the current line. */
+    private static void write(Object v, StringBuilder sb, String indent) {
+        String inner = indent == null ? null : indent + "  ";
         switch (v) {
             case null -> sb.append("null");
             case String s -> quote(s, sb);
             case Boolean b -> sb.append(b);
+            case Double d when !Double.isFinite(d) -> sb.append("null");
+            case Float f when !Float.isFinite(f) -> sb.append("null");
             case Number n -> sb.append(n);
+            case double[] a -> {
+                List<Double> l = new ArrayList<>(a.length);
+                for (double d : a) l.add(d);
+                write(l, sb, indent == null ? null : "");   // numbers stay on one line
+            }
             case Map<?, ?> m -> {
                 sb.append('{');
                 boolean first = true;
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (!first) sb.append(',');
+                    if (inner != null) sb.append('\n').append(inner);
                     first = false;
                     quote(String.valueOf(e.getKey()), sb);
-                    sb.append(':');
-                    write(e.getValue(), sb);
+                    sb.append(inner != null ? ": " : ":");
+                    write(e.getValue(), sb, inner);
                 }
+                if (inner != null && !first) sb.append('\n').append(indent);
                 sb.append('}');
             }
             case List<?> l -> {
+                boolean flat = inner == null || l.stream().allMatch(x -> x instanceof Number || x == null);
                 sb.append('[');
                 for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) sb.append(',');
-                    write(l.get(i), sb);
+                    if (i > 0) sb.append(flat && inner != null ? ", " : ",");
+                    if (!flat) sb.append('\n').append(inner);
+                    write(l.get(i), sb, inner);
                 }
+                if (!flat && !l.isEmpty()) sb.append('\n').append(indent);
                 sb.append(']');
             }
-            default -> throw new IllegalArgumentException("cannot write " + v.getClass().getSimpleName() + " as JSON");
+            default -> quote(v.toString(), sb);
         }
     }
 
