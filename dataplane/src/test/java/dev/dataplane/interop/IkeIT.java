@@ -143,6 +143,21 @@ class IkeIT {
     }
 
     @Test
+    void garbageOnBothIkePortsIsCountedAndChangesNothing() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, true, psk, psk);
+        waitEstablished();
+        // 300 random datagrams to port 500, and 300 behind the non-ESP marker on 4500 (where IKE goes after NAT-T)
+        a.exec("sh", "-c", "for i in $(seq 300); do head -c $((28 + i % 200)) /dev/urandom > /tmp/g.$$; "
+                + "nc -u -w0 " + US + " 500 < /tmp/g.$$; printf '\\0\\0\\0\\0' | cat - /tmp/g.$$ | nc -u -w0 " + US + " 4500; done; rm -f /tmp/g.$$");
+        Thread.sleep(500);
+        String list = ctl("ike", "list");
+        assertTrue(list.matches("(?s)dropped [1-9][0-9]* IKE messages\n.*ESTABLISHED.*"), list);
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
+        assertTrue(ourLog().split("ike: dropped a message").length <= 3, "rate-limited log:\n" + ourLog());
+    }
+
+    @Test
     void terminateTellsThePeer() throws Exception {
         String psk = psk();
         startBoth(FLANNEL_IKE, FLANNEL_ESP, true, psk, psk);

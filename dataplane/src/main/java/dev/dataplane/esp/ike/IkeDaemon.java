@@ -64,7 +64,9 @@ public final class IkeDaemon implements AutoCloseable {
     /** The cookie secret (§2.6): cookies are a hash of it, the initiator's nonce, address and SPI. */
     private final byte[] cookieSecret = new byte[32];
     private volatile boolean closed;
+    /** Messages dropped: malformed, unknown SPI, failed authentication, or over the queue limit. */
     final AtomicInteger dropped = new AtomicInteger();
+    private long lastDropLogNanos;
 
     /** Adds and removes the routes to a CHILD SA's remote subnets through the device (install_policy = yes). */
     public interface Routes {
@@ -97,10 +99,11 @@ public final class IkeDaemon implements AutoCloseable {
 
     // ---------------------------------------------------------------- control (ctl NAME ike …)
 
-    /** `ike list`: every IKE SA and its CHILD SAs, as lines. */
+    /** `ike list`: every IKE SA and its CHILD SAs, as lines; then the count of dropped messages, if any. */
     public String list() {
         return call(() -> {
             StringBuilder sb = new StringBuilder();
+            if (dropped.get() > 0) sb.append("dropped ").append(dropped.get()).append(" IKE messages\n");
             for (IkeSa sa : sas.values()) {
                 if (sa.state == IkeSa.State.DEAD) continue;
                 sb.append(sa.describe()).append(' ').append(sa.state).append(sa.initiator ? " initiator" : " responder")
@@ -210,7 +213,12 @@ public final class IkeDaemon implements AutoCloseable {
                 receive(msg, from, natT);
             } catch (RuntimeException e) {
                 dropped.incrementAndGet();
-                log.accept("ike: dropped a message from " + from.getAddress().getHostAddress() + ": " + e.getMessage());
+                long now = System.nanoTime();
+                if (now - lastDropLogNanos > 10_000_000_000L) {   // a flood of garbage must not flood the log
+                    lastDropLogNanos = now;
+                    log.accept("ike: dropped a message from " + from.getAddress().getHostAddress() + ": " + e.getMessage()
+                            + " (" + dropped.get() + " dropped so far; at most one such line per 10 s)");
+                }
             }
         });
     }
