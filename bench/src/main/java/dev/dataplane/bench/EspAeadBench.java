@@ -34,6 +34,10 @@ public class EspAeadBench {
     @Param({"64", "1420"})
     int size;
 
+    /** AES-GCM: "core" is the allocation-free path on the JDK's GCM parts, "cipher" the JDK's Cipher (init per IV). */
+    @Param({"core", "cipher"})
+    String gcm;
+
     EspAead aead;
     ByteBuffer buf;
     final byte[] aad = new byte[8];
@@ -41,6 +45,7 @@ public class EspAeadBench {
 
     @Setup
     public void setUp() {
+        System.setProperty("dataplane.jdkGcmCipher", Boolean.toString(gcm.equals("cipher")));
         String[] t = transform.split("/");
         aead = EspAead.of(t[0], new byte[Integer.parseInt(t[1])], 128);
         buf = ByteBuffer.allocateDirect(16 + size + 64);

@@ -11,8 +11,8 @@ import java.util.Arrays;
  * rfc4106(gcm(aes)): AES-128 or AES-256 in GCM with a 4-byte salt (RFC 4106), on the JDK's cipher, whose AES and
  * GHASH run on AES-NI/VAES and carry-less multiply instructions. The packet is copied to a heap scratch array and
  * back, because the JDK's intrinsics work on arrays and its ByteBuffer path copies overlapping buffers itself.
- * The JDK needs a fresh init per packet (a new IV), which allocates its parameter object: measured in
- * docs/esp.md.
+ * With the JDK's GCM parts reachable ({@link GcmCore}) nothing is allocated per packet; otherwise the Cipher needs
+ * a fresh init per packet (a new IV), which allocates (about 1 KB): measured in docs/esp.md.
  */
 final class EspAesGcm implements EspAead {
     static final String NAME = "rfc4106(gcm(aes))";
@@ -24,6 +24,8 @@ final class EspAesGcm implements EspAead {
     private final byte[] nonce = new byte[12];
     private final int icvBits;
     private byte[] scratch = new byte[2048];
+    /** The JDK's GCM parts without its per-IV allocation, when reachable (else the Cipher path). */
+    private final GcmCore core;
     private volatile boolean destroyed;
 
     EspAesGcm(byte[] material, int icvBits) {
@@ -43,6 +45,8 @@ final class EspAesGcm implements EspAead {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no AES/GCM", e);
         }
+        this.core = GcmCore.available() && !Boolean.getBoolean("dataplane.jdkGcmCipher")
+                ? new GcmCore(Arrays.copyOf(material, material.length - SALT)) : null;
     }
 
     @Override
@@ -81,6 +85,17 @@ final class EspAesGcm implements EspAead {
         byte[] s = scratch(room);
         buf.get(off, s, 0, len);
         buf.get(ivOff, nonce, SALT, IV_LEN);
+        if (core != null) {
+            int icv = icvLen();
+            if (mode == Cipher.ENCRYPT_MODE) {
+                core.seal(nonce, aad, aadLen, s, len, icv);
+                buf.put(off, s, 0, len + icv);
+                return len + icv;
+            }
+            if (!core.open(nonce, aad, aadLen, s, len - icv, icv)) return -1;
+            buf.put(off, s, 0, len - icv);
+            return len - icv;
+        }
         try {
             cipher.init(mode, key, new GCMParameterSpec(icvBits, nonce));
             cipher.updateAAD(aad, 0, aadLen);
@@ -98,6 +113,7 @@ final class EspAesGcm implements EspAead {
         Arrays.fill(salt, (byte) 0);
         Arrays.fill(nonce, (byte) 0);
         Arrays.fill(scratch, (byte) 0);
+        if (core != null) core.destroy();
         try {
             key.destroy();
         } catch (javax.security.auth.DestroyFailedException ignored) {
