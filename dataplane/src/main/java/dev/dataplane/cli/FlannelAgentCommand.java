@@ -30,6 +30,7 @@ final class FlannelAgentCommand {
             Usage: dataplane flannel agent --etcd-endpoints URL[,URL…] --public-ip ADDR [--public-ipv6 ADDR]
                              [--etcd-prefix /coreos.com/network] [--iface flannel-wg] [--device ours|kernel|auto]
                              [--subnet-file /run/flannel/subnet.env]
+                             [--etcd-cafile FILE] [--etcd-certfile FILE --etcd-keyfile FILE]   (PEM; https endpoints)
             """;
 
     private FlannelAgentCommand() {}
@@ -39,6 +40,7 @@ final class FlannelAgentCommand {
         String prefix = "/coreos.com/network", iface = "flannel-wg", device = "ours";
         InetAddress publicIp = null, publicIpv6 = null;
         Path subnetFile = Path.of("/run/flannel/subnet.env");
+        Path caFile = null, certFile = null, keyFile = null;
         try {
             for (int i = 2; i < args.length; i++) {
                 String a = args[i];
@@ -52,6 +54,9 @@ final class FlannelAgentCommand {
                     case "--public-ip" -> publicIp = ipv(IpNet.literal(v), false, a);
                     case "--public-ipv6" -> publicIpv6 = ipv(IpNet.literal(v), true, a);
                     case "--subnet-file" -> subnetFile = Path.of(v);
+                    case "--etcd-cafile" -> caFile = Path.of(v);
+                    case "--etcd-certfile" -> certFile = Path.of(v);
+                    case "--etcd-keyfile" -> keyFile = Path.of(v);
                     default -> throw new Options.UsageException("unknown argument: " + a);
                 }
             }
@@ -67,10 +72,15 @@ final class FlannelAgentCommand {
         }
         EtcdClient etcd;
         try {
-            etcd = new EtcdClient(endpoints);
+            javax.net.ssl.SSLContext tls = caFile != null || certFile != null || keyFile != null
+                    ? dev.dataplane.flannel.etcd.EtcdTls.context(caFile, certFile, keyFile) : null;
+            etcd = new EtcdClient(endpoints, tls);
         } catch (IllegalArgumentException e) {
             err.println("dataplane flannel agent: " + e.getMessage());
             return Cli.EXIT_USAGE;
+        } catch (java.io.IOException e) {
+            err.println("dataplane flannel agent: " + e.getMessage());
+            return Cli.EXIT_FAILURE;
         }
         String name = iface;
         WireGuardBackend.Device kind = WireGuardBackend.Device.valueOf(device.toUpperCase(java.util.Locale.ROOT));

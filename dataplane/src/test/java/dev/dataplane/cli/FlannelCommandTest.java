@@ -44,6 +44,10 @@ class FlannelCommandTest {
         assertEquals(2, run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379", "--public-ip", "fd00::1").status());
         assertEquals(2, run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379", "--public-ip", "198.18.0.1",
                 "--etcd-prefix", "coreos.com").status());
+        Run half = run("", "flannel", "agent", "--etcd-endpoints", "https://198.18.0.254:2379", "--public-ip", "198.18.0.1",
+                "--etcd-certfile", "/nonexistent.pem");
+        assertEquals(1, half.status());
+        assertTrue(half.err().contains("--etcd-certfile and --etcd-keyfile go together"), half.err());
         Run r = run("", "flannel", "agent", "--etcd-endpoints", "http://198.18.0.254:2379", "--public-ip", "198.18.0.1", "--wat", "1");
         assertTrue(r.err().contains("unknown argument: --wat"), r.err());
     }

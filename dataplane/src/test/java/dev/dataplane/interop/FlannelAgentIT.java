@@ -38,7 +38,7 @@ class FlannelAgentIT {
     private Etcd etcd;
 
     @BeforeEach
-    void cluster() throws Exception {
+    void cluster(org.junit.jupiter.api.TestInfo test) throws Exception {
         Root.require();
         dir = Files.createTempDirectory("flannel-agent");
         bin = Files.createDirectories(dir.resolve("bin"));
@@ -47,7 +47,7 @@ class FlannelAgentIT {
         sw.exec("ip", "link", "add", "br0", "type", "bridge");
         sw.exec("ip", "addr", "add", "198.18.0.254/24", "dev", "br0");
         sw.exec("ip", "link", "set", "br0", "up");
-        etcd = Etcd.start(sw, "198.18.0.254", dir);
+        etcd = Etcd.start(sw, "198.18.0.254", dir, test.getTestMethod().orElseThrow().getName().contains("Tls") ? dir.resolve("tls") : null);
         etcd.ctl("put", PREFIX + "/config", CONFIG);
     }
 
@@ -67,10 +67,12 @@ class FlannelAgentIT {
             cleanup.add(this);
         }
 
-        void start() throws IOException, InterruptedException {
+        void start(String... extra) throws IOException, InterruptedException {
             Files.deleteIfExists(run.resolve("flannel/subnet.env"));
-            agent = FlannelExtension.startInNode(ns, run, flanneldEnv, List.of("dataplane", "flannel", "agent",
-                    "--etcd-endpoints", etcd.endpoint, "--public-ip", publicIp(), "--public-ipv6", publicIpv6()), run.resolve("agent.log"));
+            List<String> cmd = new ArrayList<>(List.of("dataplane", "flannel", "agent",
+                    "--etcd-endpoints", etcd.endpoint, "--public-ip", publicIp(), "--public-ipv6", publicIpv6()));
+            cmd.addAll(List.of(extra));
+            agent = FlannelExtension.startInNode(ns, run, flanneldEnv, cmd, run.resolve("agent.log"));
             for (int i = 0; i < 300 && !Files.exists(run.resolve("flannel/subnet.env")); i++) {
                 if (!agent.isAlive()) break;
                 Thread.sleep(100);
@@ -191,6 +193,26 @@ class FlannelAgentIT {
         assertPodsReach(n2, n1.pod(true));
         n1.stop();
         n2.stop();
+    }
+
+    @Test
+    void agentOverTlsWithAClientCertificate() throws Exception {
+        AgentNode n1 = new AgentNode(1);
+        Path tls = etcd.tls;
+        // without a client certificate etcd refuses: the agent keeps trying, says why, and takes nothing
+        AgentNode n2 = new AgentNode(2);
+        n2.agent = FlannelExtension.startInNode(n2.ns, n2.run, n2.flanneldEnv, List.of("dataplane", "flannel", "agent", "--etcd-endpoints",
+                etcd.endpoint, "--public-ip", n2.publicIp(), "--etcd-cafile", tls.resolve("ca.pem").toString()), n2.run.resolve("agent.log"));
+        n1.start("--etcd-cafile", tls.resolve("ca.pem").toString(), "--etcd-certfile", tls.resolve("client.pem").toString(),
+                "--etcd-keyfile", tls.resolve("client.key").toString());
+        assertTrue(n1.subnetEnv().get("FLANNEL_SUBNET").matches("10\\.42\\.\\d+\\.1/24"), n1.subnetEnv().toString());
+        String leases = etcd.ctl("get", "--prefix", PREFIX + "/subnets/");
+        assertTrue(leases.contains("\"PublicIP\":\"198.18.0.1\""), leases);
+        assertTrue(n2.agent.isAlive(), "a refused connection is retried, not fatal");
+        assertTrue(!Files.exists(n2.run.resolve("flannel/subnet.env")), "no lease without a client certificate");
+        assertTrue(Files.readString(n2.run.resolve("agent.log")).contains("etcd"), n2.agentLog());
+        assertTrue(!leases.contains("198.18.0.2"), leases);
+        n1.stop();
     }
 
     private static void assertPodsReach(AgentNode from, String dst) throws IOException, InterruptedException {

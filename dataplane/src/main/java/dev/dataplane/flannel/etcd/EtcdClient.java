@@ -34,9 +34,17 @@ public final class EtcdClient {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     private final List<URI> endpoints;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     public EtcdClient(List<URI> endpoints) {
+        this(endpoints, null);
+    }
+
+    /** {@code tls}: for https endpoints (a CA and a client certificate, {@link EtcdTls}); null for the JDK's defaults. */
+    public EtcdClient(List<URI> endpoints, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) b.sslContext(tls);
+        this.http = b.build();
         if (endpoints.isEmpty()) throw new IllegalArgumentException("no etcd endpoint");
         for (URI u : endpoints) {
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
