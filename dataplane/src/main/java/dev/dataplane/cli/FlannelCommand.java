@@ -81,13 +81,13 @@ final class FlannelCommand {
         for (int i = 2; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--mode" -> mode = value(args, ++i, a);
-                case "--iface" -> iface = value(args, ++i, a);
-                case "--port" -> port = number(args, ++i, a, 1, 65535);
-                case "--mtu" -> mtu = number(args, ++i, a, 1280, 9000);
-                case "--keepalive" -> keepalive = number(args, ++i, a, 0, 65535);
-                case "--device" -> device = value(args, ++i, a);
-                case "--vni" -> vni = number(args, ++i, a, 0, dev.dataplane.encap.vxlan.VxlanHeader.MAX_VNI);
+                case "--mode" -> mode = Options.value(args, ++i, a);
+                case "--iface" -> iface = Options.value(args, ++i, a);
+                case "--port" -> port = Options.intValue(args, ++i, a, 1, 65535);
+                case "--mtu" -> mtu = Options.intValue(args, ++i, a, 1280, 9000);
+                case "--keepalive" -> keepalive = Options.intValue(args, ++i, a, 0, 65535);
+                case "--device" -> device = Options.value(args, ++i, a);
+                case "--vni" -> vni = Options.intValue(args, ++i, a, 0, dev.dataplane.encap.vxlan.VxlanHeader.MAX_VNI);
                 default -> throw new Options.UsageException("unknown argument: " + a);
             }
         }
@@ -120,21 +120,5 @@ final class FlannelCommand {
         byte[] data = in.readNBytes(MAX_STDIN + 1);
         if (data.length > MAX_STDIN) throw new IOException("more than " + MAX_STDIN + " bytes of BackendData on stdin");
         return new String(data, StandardCharsets.UTF_8);
-    }
-
-    private static String value(String[] args, int i, String flag) throws Options.UsageException {
-        if (i >= args.length || args[i].startsWith("--")) throw new Options.UsageException(flag + " needs a value");
-        return args[i];
-    }
-
-    private static int number(String[] args, int i, String flag, int min, int max) throws Options.UsageException {
-        String v = value(args, i, flag);
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) throw new Options.UsageException(flag + " must be between " + min + " and " + max);
-            return n;
-        } catch (NumberFormatException e) {
-            throw new Options.UsageException(flag + " needs a number, got " + v);
-        }
     }
 }

@@ -167,12 +167,12 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         }
     }
 
-    private static String value(String[] args, int i, String flag) throws UsageException {
+    static String value(String[] args, int i, String flag) throws UsageException {
         if (i >= args.length || args[i].startsWith("--")) throw new UsageException(flag + " needs a value");
         return args[i];
     }
 
-    private static int intValue(String[] args, int i, String flag, int min, int max) throws UsageException {
+    static int intValue(String[] args, int i, String flag, int min, int max) throws UsageException {
         String v = value(args, i, flag);
         try {
             int n = Integer.parseInt(v);

@@ -316,7 +316,7 @@ public final class IkeDaemon implements AutoCloseable {
             log.accept("ike: " + sa.describe() + ": a message did not authenticate");
             return null;
         }
-        if (!fragment) return new Decrypted(m, IkeMessage.parseChain(plain, 0, plain.length, m.skFirst)).message();
+        if (!fragment) return m.withPayloads(IkeMessage.parseChain(plain, 0, plain.length, m.skFirst));
         byte[] body = m.payloads.getLast().body();
         int number = ((body[0] & 0xff) << 8) | (body[1] & 0xff), total = ((body[2] & 0xff) << 8) | (body[3] & 0xff);
         if (number < 1 || total < 1 || number > total || total > MAX_FRAGMENTS) {
@@ -333,16 +333,9 @@ public final class IkeDaemon implements AutoCloseable {
         byte[] whole = IkeSa.concat(sa.fragments);
         sa.fragments = null;
         sa.fragmentsOf = -1;
-        return new Decrypted(m, IkeMessage.parseChain(whole, 0, whole.length, sa.fragmentsFirst)).message();
+        return m.withPayloads(IkeMessage.parseChain(whole, 0, whole.length, sa.fragmentsFirst));
     }
 
-    /** A decrypted message: the outer header with the inner payloads. */
-    private record Decrypted(IkeMessage outer, List<Payload> inner) {
-        IkeMessage message() {
-            byte[] plain = IkeMessage.plain(outer.spiI, outer.spiR, outer.exchange, outer.flags, outer.messageId, inner);
-            return IkeMessage.parse(plain);
-        }
-    }
 
     // ---------------------------------------------------------------- sending requests and responses
 
@@ -540,9 +533,8 @@ public final class IkeDaemon implements AutoCloseable {
             return;
         }
         DhGroup group = DhGroup.byId(chosen.get(Proposal.DH).id());
-        int offeredGroup = ((keP.body()[0] & 0xff) << 8) | (keP.body()[1] & 0xff);
-        if (offeredGroup != group.id) {
-            sendPlain(sa, m, List.of(Notify.payload(Notify.INVALID_KE_PAYLOAD, new byte[] {(byte) (group.id >> 8), (byte) group.id})));
+        if (keGroup(keP) != group.id) {
+            sendPlain(sa, m, List.of(invalidKe(group)));
             return;
         }
         sa.spiR = randomSpi();
@@ -637,6 +629,16 @@ public final class IkeDaemon implements AutoCloseable {
         b[1] = (byte) g.id;
         System.arraycopy(value, 0, b, 4, value.length);
         return b;
+    }
+
+    /** The DH group a KE payload names, or -1 when there is none. */
+    private static int keGroup(Payload ke) {
+        return ke == null || ke.body().length < 2 ? -1 : ((ke.body()[0] & 0xff) << 8) | (ke.body()[1] & 0xff);
+    }
+
+    /** INVALID_KE_PAYLOAD naming the group we want (§1.2). */
+    private static Payload invalidKe(DhGroup g) {
+        return Notify.payload(Notify.INVALID_KE_PAYLOAD, new byte[] {(byte) (g.id >> 8), (byte) g.id});
     }
 
     private static byte[] keValue(byte[] body, DhGroup g) {
@@ -967,10 +969,8 @@ public final class IkeDaemon implements AutoCloseable {
         Proposal.Transform dhT = c.proposal.get(Proposal.DH);
         DhGroup group = dhT == null ? null : DhGroup.byId(dhT.id());
         if (group != null) {
-            int offeredGroup = keP == null || keP.body().length < 2 ? -1 : ((keP.body()[0] & 0xff) << 8) | (keP.body()[1] & 0xff);
-            if (offeredGroup != group.id) {
-                respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_KE_PAYLOAD,
-                        new byte[] {(byte) (group.id >> 8), (byte) group.id})));
+            if (keGroup(keP) != group.id) {
+                respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(invalidKe(group)));
                 return;
             }
             DhGroup.Exchange dh = group.start();
@@ -995,9 +995,8 @@ public final class IkeDaemon implements AutoCloseable {
             return;
         }
         DhGroup group = DhGroup.byId(chosen.get(Proposal.DH).id());
-        int offeredGroup = keP == null || keP.body().length < 2 ? -1 : ((keP.body()[0] & 0xff) << 8) | (keP.body()[1] & 0xff);
-        if (offeredGroup != group.id) {
-            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_KE_PAYLOAD, new byte[] {(byte) (group.id >> 8), (byte) group.id})));
+        if (keGroup(keP) != group.id) {
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(invalidKe(group)));
             return;
         }
         IkeSa n = new IkeSa(sa.conn, false, ByteBuffer.wrap(chosen.spi()).getLong(), sa.peer);

@@ -131,6 +131,11 @@ public final class IkeMessage {
         return msg;
     }
 
+    /** The same header with other payloads: a decrypted message, its inner chain in place of the SK payload. */
+    public IkeMessage withPayloads(List<Payload> inner) {
+        return new IkeMessage(spiI, spiR, exchange, flags, messageId, List.copyOf(inner), -1, NONE);
+    }
+
     public Payload first(int type) {
         for (Payload p : payloads) if (p.type() == type) return p;
         return null;
