@@ -179,27 +179,39 @@ class IkeIT {
         String firstSpis = ctl("ike", "list");
         a.start(java.util.Map.of(), dir.resolve("iperf-server.log"), "iperf3", "-s", "-1", "-B", CHARON_POD);
         Thread.sleep(300);
-        Process iperf = b.start(java.util.Map.of(), dir.resolve("iperf-client.log"), "iperf3", "-c", CHARON_POD, "-B", OUR_POD, "-t", "8");
+        Process iperf = b.start(java.util.Map.of(), dir.resolve("iperf-client.log"), "iperf3", "-c", CHARON_POD, "-B", OUR_POD, "-t", "20");
         Thread.sleep(1000);
+        // Each step waits for the one before to finish on both sides: under the flood charon's socket drops datagrams,
+        // so an exchange may take one of its retransmissions (4 s, then 7 s).
         charon.swanctl("--rekey", "--child", "net");          // CHILD rekey, charon initiates (with ECP-256 PFS)
-        Thread.sleep(1200);
-        charon.swanctl("--rekey", "--ike", "flannel");        // IKE rekey, charon initiates
-        Thread.sleep(1200);
+        awaitLog("CHILD_SA net rekeyed", 1, "CHILD_SA net [0-9a-f]{8}_i deleted", 1);
+        charon.swanctl("--rekey", "--ike", "flannel");        // IKE rekey, charon initiates, then deletes the old IKE SA
+        awaitLog("IKE_SA rekeyed", 1, "IKE_SA deleted", 1);
         ctl("ike", "rekey", "net");                          // CHILD rekey, we initiate
-        Thread.sleep(1200);
+        awaitLog("CHILD_SA net rekeyed", 2, "CHILD_SA net [0-9a-f]{8}_i deleted", 2);
         ctl("ike", "rekey", "flannel");                      // IKE rekey, we initiate
-        assertTrue(iperf.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        awaitLog("IKE_SA rekeyed", 2, "IKE_SA deleted", 2);
+        assertTrue(iperf.waitFor(40, java.util.concurrent.TimeUnit.SECONDS));
         String out = Files.readString(dir.resolve("iperf-client.log"));
         assertTrue(out.contains("receiver") && !out.contains("error"), out + "\n" + ourLog());
-        String log = ourLog();
-        assertEquals(2, log.split("CHILD_SA net rekeyed", -1).length - 1, log);
-        assertEquals(2, log.split("IKE_SA rekeyed", -1).length - 1, log);
         String now = ctl("ike", "list");
         assertEquals(1, now.split("reqid", -1).length - 1, "one CHILD SA after the rekeys: " + now);
+        assertEquals(1, now.split("ESTABLISHED", -1).length - 1, "one IKE SA after the rekeys: " + now);
         assertFalse(now.equals(firstSpis));
         String sas = charon.swanctl("--list-sas");
         assertEquals(1, sas.split("INSTALLED", -1).length - 1, sas);
-        assertTrue(ping(b, OUR_POD, CHARON_POD, 5) && ping(a, CHARON_POD, OUR_POD, 5), log);
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 5) && ping(a, CHARON_POD, OUR_POD, 5), ourLog());
+    }
+
+    /** Waits up to 20 s until our log has {@code n1} lines matching {@code r1} and {@code n2} matching {@code r2}; then exactly those. */
+    private void awaitLog(String r1, int n1, String r2, int n2) throws Exception {
+        java.util.regex.Pattern p1 = java.util.regex.Pattern.compile(r1), p2 = java.util.regex.Pattern.compile(r2);
+        for (int i = 0; i < 200 && (p1.matcher(ourLog()).results().count() < n1 || p2.matcher(ourLog()).results().count() < n2); i++) {
+            Thread.sleep(100);
+        }
+        String log = ourLog() + "\n--- charon:\n" + charon.log();
+        assertEquals(n1, p1.matcher(ourLog()).results().count(), r1 + "\n" + log);
+        assertEquals(n2, p2.matcher(ourLog()).results().count(), r2 + "\n" + log);
     }
 
     @Test

@@ -45,6 +45,8 @@ public final class IkeDaemon implements AutoCloseable {
     private static final int COOKIE_THRESHOLD = Integer.getInteger("dataplane.ikeCookieThreshold", 16);
     /** A half-open IKE SA is forgotten after this long. */
     private static final long HALF_OPEN_SECONDS = 30;
+    /** How long an IKE SA replaced by the peer's rekey waits for the peer's DELETE before we send one. */
+    private static final long REKEYED_GRACE_SECONDS = 30;
     /** Encrypted messages longer than this go out in fragments (RFC 7383) when the peer supports them. */
     private static final int FRAGMENT_SIZE = Integer.getInteger("dataplane.ikeFragmentSize", 1280);
     private static final int MAX_FRAGMENTS = 32;
@@ -931,7 +933,11 @@ public final class IkeDaemon implements AutoCloseable {
 
     private void respondCreateChild(IkeSa sa, IkeMessage m) {
         Payload saP = m.first(IkeMessage.SA), nP = m.first(IkeMessage.NONCE), keP = m.first(IkeMessage.KE);
-        if (saP == null || nP == null || sa.state != IkeSa.State.ESTABLISHED) {
+        if (sa.state != IkeSa.State.ESTABLISHED) {   // being replaced or deleted: the peer may try again on the new one
+            respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.TEMPORARY_FAILURE, new byte[0])));
+            return;
+        }
+        if (saP == null || nP == null) {
             respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.INVALID_SYNTAX, new byte[0])));
             return;
         }
@@ -1012,6 +1018,12 @@ public final class IkeDaemon implements AutoCloseable {
                 new Payload(IkeMessage.NONCE, false, n.nr), new Payload(IkeMessage.KE, false, ke(group, dh.publicValue()))));
         n.deriveRekeyed(sa.skD, shared);
         takeOver(sa, n);
+        sa.state = IkeSa.State.REKEYED;
+        later(() -> {   // the peer should delete it at once (§2.18); if its DELETE never comes, we do it
+            if (sa.state != IkeSa.State.REKEYED) return;
+            sa.state = IkeSa.State.DELETING;
+            request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, new byte[] {1, 0, 0, 0})), r -> remove(sa, "rekeyed"));
+        }, REKEYED_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The new IKE SA of a rekey takes the old one's CHILD SAs; the old one waits for its DELETE. */

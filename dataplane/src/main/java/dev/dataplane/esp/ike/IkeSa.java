@@ -17,7 +17,8 @@ import java.util.List;
  * done its keys (SK_d, the two SK payload protections, SK_pi/SK_pr). Owned by the IKE thread alone.
  */
 final class IkeSa {
-    enum State { INIT_SENT, INIT_DONE, AUTH_SENT, ESTABLISHED, DELETING, DEAD }
+    /** REKEYED: replaced by a rekey the peer started; it answers requests until the peer deletes it. */
+    enum State { INIT_SENT, INIT_DONE, AUTH_SENT, ESTABLISHED, REKEYED, DELETING, DEAD }
 
     final SwanctlConfig.Connection conn;
     final boolean initiator;
