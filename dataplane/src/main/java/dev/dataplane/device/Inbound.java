@@ -195,7 +195,7 @@ final class Inbound {
             device.stats.drop(DropReason.SOURCE_NOT_ALLOWED);
             return -1;
         }
-        if (peer.keepaliveDueSinceNanos == 0) peer.keepaliveDueSinceNanos = now;
+        peer.received.opened(now, peer.sent);
         return ipLen;
     }
 

@@ -4,11 +4,10 @@ import dev.dataplane.crypto.AeadKey;
 import dev.dataplane.crypto.ReplayWindow;
 import dev.dataplane.crypto.noise.SessionKeys;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * One session's transport keys. The send counter is shared by every thread that sends under it; the
- * replay window is touched only by the in-order receive stage.
+ * replay window is touched only by the in-order receive stage. The counter sits alone on its cache line, so
+ * the receive thread's window updates never pull it away from the send thread.
  */
 public final class Keypair {
     final Peer peer;
@@ -18,7 +17,7 @@ public final class Keypair {
     final int remoteIndex;
     final boolean initiator;
     final long createdNanos;
-    final AtomicLong sendCounter = new AtomicLong();
+    final SendCounter sendCounter = new SendCounter();
     final ReplayWindow replay = new ReplayWindow();
     volatile long retiredAtNanos;
 

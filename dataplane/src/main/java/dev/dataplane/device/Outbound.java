@@ -148,7 +148,6 @@ final class Outbound {
         ev.keypair = kp;
         ev.counter = counter;
         ev.destination = endpoint;
-        if (peer.firstUnansweredSendNanos == 0) peer.firstUnansweredSendNanos = now;
     }
 
     private void drop(PacketEvent ev, DropReason reason) {

@@ -18,11 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Peer {
     /** Like wireguard-go's MaxStagedPackets: what we hold while a handshake is pending. */
     static final int MAX_STAGED = 128;
-    /**
-     * Activity times are stored at most once a millisecond: the timers need nothing finer, and a store per
-     * packet would pull this object's cache line between the two data threads on every packet.
-     */
-    static final long ACTIVITY_RESOLUTION_NANOS = 1_000_000;
 
     final byte[] publicKey;
     final String name;
@@ -47,11 +42,9 @@ public final class Peer {
     final AtomicLong responsesReceived = new AtomicLong();
     volatile long lastHandshakeEpochNanos;
 
-    // activity, written by the data path, read by the timers (0 = never)
-    volatile long lastAnySentNanos;
-    volatile long lastAuthReceivedNanos;
-    volatile long keepaliveDueSinceNanos;   // data received and nothing sent since (0 = not due)
-    volatile long firstUnansweredSendNanos;
+    /** Activity by direction, each written by its own data thread (and now and then the control thread). */
+    final Activity sent = new Activity();
+    final Activity received = new Activity();
     volatile long lastHandshakeNanos;
 
     final AtomicBoolean handshakeWanted = new AtomicBoolean();
@@ -102,25 +95,18 @@ public final class Peer {
         return persistentKeepaliveSeconds;
     }
 
-    /**
-     * Book-keeping for every data message the outbound data thread sent to this peer: transfer counters, the
-     * time the timers read, and "nothing owed": a passive keepalive is only due when nothing has gone out since.
-     */
+    /** Book-keeping for every data message the outbound data thread sent to this peer. */
     void sent(int bytes, long now) {
         tx.data(bytes);
-        sentAt(now);
+        sent.touch(now, received);
+        sent.opened(now, received);
     }
 
-    /** The same for a message the control thread sent (handshake, keepalive, staged data). */
-    void sentFromControl(int bytes, long now) {
+    /** The same for a message the control thread sent: a handshake or keepalive ({@code data} false) or staged data. */
+    void sentFromControl(int bytes, long now, boolean data) {
         tx.control(bytes);
-        sentAt(now);
-    }
-
-    private void sentAt(long now) {
-        long last = lastAnySentNanos;
-        if (now - last >= ACTIVITY_RESOLUTION_NANOS || last == 0) lastAnySentNanos = now;
-        if (keepaliveDueSinceNanos != 0) keepaliveDueSinceNanos = 0; // skip the store on the hot path
+        sent.mark(now);
+        if (data) sent.opened(now, received);
     }
 
     /** Keeps the packet (copied) for sending once a session exists; the oldest goes when full. */

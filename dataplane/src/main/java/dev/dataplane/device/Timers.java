@@ -41,20 +41,20 @@ final class Timers {
                 }
             }
 
-            long unanswered = peer.firstUnansweredSendNanos;
+            long unanswered = peer.sent.openSince(peer.received);
             if (unanswered != 0 && now - unanswered >= limits.newHandshakeAfterNanos()) {
-                peer.firstUnansweredSendNanos = 0;
+                peer.sent.close();
                 handshakes.initiate(peer, false);
             }
 
-            long due = peer.keepaliveDueSinceNanos;
+            long due = peer.received.openSince(peer.sent);
             if (due != 0 && now - due >= limits.keepaliveTimeoutNanos()) {
                 device.sendKeepalive(peer);
             }
 
             int persistent = peer.persistentKeepaliveSeconds;
             if (persistent > 0) {
-                long lastTraffic = Math.max(peer.lastAnySentNanos, peer.lastAuthReceivedNanos);
+                long lastTraffic = Math.max(peer.sent.last(), peer.received.last());
                 if (lastTraffic == 0 || now - lastTraffic >= persistent * S) device.sendKeepalive(peer);
             }
 

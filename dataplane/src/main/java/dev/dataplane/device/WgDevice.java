@@ -168,9 +168,11 @@ public final class WgDevice extends Device {
         }
         UdpEndpoint known = peer.endpoint;
         if (known == null || !known.equals(source)) peer.endpoint = new UdpEndpoint().copyFrom(source);
-        long last = peer.lastAuthReceivedNanos;
-        if (now - last >= Peer.ACTIVITY_RESOLUTION_NANOS || last == 0) peer.lastAuthReceivedNanos = now;
-        if (peer.firstUnansweredSendNanos != 0) peer.firstUnansweredSendNanos = 0;   // set by the sender once per batch
+        if (kp == null) {
+            peer.received.mark(now);   // a handshake message, on the control thread
+        } else {
+            peer.received.touch(now, peer.sent);
+        }
     }
 
     /**
@@ -199,7 +201,7 @@ public final class WgDevice extends Device {
         UdpEndpoint to = peer.endpoint;
         if (to == null) return;
         sendRaw(msg, to);
-        peer.sentFromControl(msg.length, clock.nanos());
+        peer.sentFromControl(msg.length, clock.nanos(), false);
     }
 
     void sendRaw(byte[] msg, UdpEndpoint to) {
@@ -255,8 +257,7 @@ public final class WgDevice extends Device {
         try {
             s.send(ev.buf, 0, len, to);
             long now = clock.nanos();
-            peer.sentFromControl(len, now);
-            if (plain.length > 0 && peer.firstUnansweredSendNanos == 0) peer.firstUnansweredSendNanos = now;
+            peer.sentFromControl(len, now, plain.length > 0);
             return true;
         } catch (IOException e) {
             stats.drop(DropReason.IO_ERROR);

@@ -147,6 +147,44 @@ class EngineTest {
     }
 
     @Test
+    void sendsNoPassiveKeepaliveWhenItAnsweredTheData() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            deliveredTo(p.tunB, p);
+            p.clock.advanceSeconds(2);
+            p.tunB.inject(Packets.ipv4(B_INNER, A_INNER, 40, 2));   // B answers
+            deliveredTo(p.tunA, p);
+            long rx = p.peerOfA().rxBytes();
+            p.clock.advanceSeconds(11);
+            p.b.control.tickNow();
+            Thread.sleep(300);
+            assertEquals(rx, p.peerOfA().rxBytes(), "B sent after it received: no keepalive owed");
+        }
+    }
+
+    @Test
+    void startsAHandshakeWhenSentDataGetsNoAnswerFor15Seconds() throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, true)) {
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
+            deliveredTo(p.tunB, p);
+            p.tunB.inject(Packets.ipv4(B_INNER, A_INNER, 40, 2));
+            deliveredTo(p.tunA, p);
+            int handshakes = p.peerOfA().initiationsSent.intValue() + p.peerOfA().responsesSent.intValue();
+            p.relay.drop = true;
+            p.clock.advanceSeconds(1);
+            p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 3));   // lost: no answer
+            Thread.sleep(300);
+            p.clock.advanceSeconds(14);
+            p.a.control.tickNow();
+            Thread.sleep(200);
+            assertEquals(0, p.peerOfA().initiationsSent.intValue() + p.peerOfA().responsesSent.intValue() - handshakes, "not before 15 s");
+            p.clock.advanceSeconds(1.5);
+            p.a.control.tickNow();
+            waitFor(() -> p.peerOfA().initiationsSent.intValue() + p.peerOfA().responsesSent.intValue() > handshakes);
+        }
+    }
+
+    @Test
     void retransmitsTheInitiationUntilRekeyAttemptTime() throws Exception {
         try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, true)) {
             p.relay.drop = true;

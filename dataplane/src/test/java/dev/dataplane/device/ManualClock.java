@@ -9,7 +9,7 @@ final class ManualClock implements Clock {
 
     @Override
     public long nanos() {
-        return nanos.get();
+        return nanos.incrementAndGet();   // like a real clock, no two readings are equal
     }
 
     @Override
