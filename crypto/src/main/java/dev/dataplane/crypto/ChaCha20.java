@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  */
 final class ChaCha20 {
     static final int BLOCK = 64;
-    private static final int JDK_BLOCKS_MIN_LEN = 256;
+    static final int JDK_BLOCKS_MIN_LEN = 256;
 
     // "expand 32-byte k" as four little-endian words
     static final int C0 = 0x61707865, C1 = 0x3320646e, C2 = 0x79622d32, C3 = 0x6b206574;
@@ -105,17 +105,29 @@ final class ChaCha20 {
     }
 
     private static void xorJdkBlocks(int[] state, byte[] ks, byte[] buf, int off, int len) {
+        xorJdkBlocks(state, ks, 0, 0, buf, off, len);
+    }
+
+    /**
+     * Like {@link #xor} with the JDK's generator, using the keystream already in ks[ksOff, ksEnd) first (generated
+     * for the counters before state[12]), then generating more.
+     */
+    static void xorJdkBlocks(int[] state, byte[] ks, int ksOff, int ksEnd, byte[] buf, int off, int len) {
         while (len > 0) {
-            int n = JdkChaChaBlocks.blocks(state, ks);
-            state[12] += n / BLOCK;
-            int m = Math.min(n, len);
+            if (ksOff == ksEnd) {
+                ksEnd = JdkChaChaBlocks.blocks(state, ks);
+                state[12] += ksEnd / BLOCK;
+                ksOff = 0;
+            }
+            int m = Math.min(ksEnd - ksOff, len);
             // eight bytes at a time: C2 does not vectorise a byte loop over two arrays (1 byte/ns measured)
             int i = 0;
             for (; i <= m - 8; i += 8) {
-                LONG_LE.set(buf, off + i, (long) LONG_LE.get(buf, off + i) ^ (long) LONG_LE.get(ks, i));
+                LONG_LE.set(buf, off + i, (long) LONG_LE.get(buf, off + i) ^ (long) LONG_LE.get(ks, ksOff + i));
             }
-            for (; i < m; i++) buf[off + i] ^= ks[i];
+            for (; i < m; i++) buf[off + i] ^= ks[ksOff + i];
             off += m;
+            ksOff += m;
             len -= m;
         }
     }

@@ -31,8 +31,13 @@ final class ChaCha20Poly1305Engine {
      * words: WireGuard's nonce is n0 = 0, n1|n2 = the 64-bit counter.
      */
     void seal(int[] key8, int n0, int n1, int n2, byte[] buf, int off, int len, byte[] aad, int aadOff, int aadLen) {
-        start(key8, n0, n1, n2, aad, aadOff, aadLen);
-        ChaCha20.xor(state, ks, ksBytes, buf, off, len);
+        if (wide(len)) {
+            int generated = startWide(key8, n0, n1, n2, aad, aadOff, aadLen);
+            ChaCha20.xorJdkBlocks(state, ksBytes, ChaCha20.BLOCK, generated, buf, off, len);
+        } else {
+            start(key8, n0, n1, n2, aad, aadOff, aadLen);
+            ChaCha20.xor(state, ks, ksBytes, buf, off, len);
+        }
         authenticate(buf, off, len, aadLen);
         poly.finish(buf, off + len);
         wipe();
@@ -43,21 +48,50 @@ final class ChaCha20Poly1305Engine {
      * Returns false (buffer untouched) when authentication fails.
      */
     boolean open(int[] key8, int n0, int n1, int n2, byte[] buf, int off, int ctLen, byte[] aad, int aadOff, int aadLen) {
-        start(key8, n0, n1, n2, aad, aadOff, aadLen);
+        boolean wide = wide(ctLen);
+        int generated = wide ? startWide(key8, n0, n1, n2, aad, aadOff, aadLen) : start(key8, n0, n1, n2, aad, aadOff, aadLen);
         authenticate(buf, off, ctLen, aadLen);
         poly.finish(tag, 0);
         boolean ok = equal16(tag, buf, off + ctLen);
-        if (ok) ChaCha20.xor(state, ks, ksBytes, buf, off, ctLen);
+        if (ok && wide) {
+            ChaCha20.xorJdkBlocks(state, ksBytes, ChaCha20.BLOCK, generated, buf, off, ctLen);
+        } else if (ok) {
+            ChaCha20.xor(state, ks, ksBytes, buf, off, ctLen);
+        }
         wipe();
         return ok;
     }
 
-    /** Derives the Poly1305 key from block 0, absorbs the AAD and leaves the cipher at block 1. */
-    private void start(int[] key8, int n0, int n1, int n2, byte[] aad, int aadOff, int aadLen) {
+    /** Long messages take their keystream from the JDK's generator, which then yields block 0 (the Poly1305 key) too. */
+    private boolean wide(int len) {
+        return ksBytes != null && len > ChaCha20.JDK_BLOCKS_MIN_LEN;
+    }
+
+    /** Derives the Poly1305 key from block 0, absorbs the AAD and leaves the cipher at block 1; returns 0. */
+    private int start(int[] key8, int n0, int n1, int n2, byte[] aad, int aadOff, int aadLen) {
         ChaCha20.init(state, key8, 0, n0, n1, n2);
         ChaCha20.block(state, ks);
         for (int i = 0; i < 8; i++) ChaCha20.INT_LE.set(polyKey, 4 * i, ks[i]);
         state[12] = 1;
+        absorbAad(aad, aadOff, aadLen);
+        return 0;
+    }
+
+    /**
+     * The same with one call of the JDK's generator from block 0: the Poly1305 key is its first 32 bytes, and the
+     * keystream for blocks 1.. stays in ksBytes[64, returned) for the cipher (state[12] is past what was generated).
+     */
+    private int startWide(int[] key8, int n0, int n1, int n2, byte[] aad, int aadOff, int aadLen) {
+        ChaCha20.init(state, key8, 0, n0, n1, n2);
+        int generated = JdkChaChaBlocks.blocks(state, ksBytes);
+        state[12] += generated / ChaCha20.BLOCK;
+        System.arraycopy(ksBytes, 0, polyKey, 0, 32);
+        Arrays.fill(ksBytes, 0, 32, (byte) 0);
+        absorbAad(aad, aadOff, aadLen);
+        return generated;
+    }
+
+    private void absorbAad(byte[] aad, int aadOff, int aadLen) {
         poly.init(polyKey, 0);
         int full = aadLen & ~15;
         if (aad != null) {
