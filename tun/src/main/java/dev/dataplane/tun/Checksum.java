@@ -12,6 +12,8 @@ import java.nio.ByteOrder;
  */
 final class Checksum {
     static final int PROTO_TCP = 6, PROTO_UDP = 17;
+    /** Native memory goes through {@link ChecksumLanes} when the JVM has the Vector API (the class is touched only then). */
+    static final boolean LANES = vectorApi() && ChecksumLanes.AVAILABLE;
 
     private Checksum() {}
 
@@ -21,6 +23,9 @@ final class Checksum {
         // one bounds check above, then raw loads: this loop is the hottest Java code of a forwarding path
         Object base = b.byteArray();
         long a = b.addressOffset() + off;
+        if (LANES && base == null && len >= ChecksumLanes.MIN_LEN && len <= ChecksumLanes.MAX_LEN) {
+            return add(Short.reverseBytes((short) ChecksumLanes.sumLittleEndian(a, len)) & 0xffff, initial);
+        }
         long acc0 = 0, acc1 = 0;
         int i = 0;
         for (; i + 16 <= len; i += 16) { // two accumulators let the adds of neighbouring words overlap
@@ -45,6 +50,10 @@ final class Checksum {
         if (i < len) acc += UnsafeApi.getByte(base, a + i) & 0xff; // a trailing byte is the high byte of a zero-padded word
         int littleEndian = fold(acc);
         return add(Short.reverseBytes((short) littleEndian) & 0xffff, initial);
+    }
+
+    private static boolean vectorApi() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
     /** Folds carries back in until 16 bits remain. */

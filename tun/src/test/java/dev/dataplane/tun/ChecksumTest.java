@@ -8,15 +8,20 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The eight-bytes-at-a-time sum against RFC 1071 done by the book, on random lengths, offsets and memory kinds. */
+/** The sum (the vector loop on native memory, the scalar one on the heap) against RFC 1071 done by the book, on random lengths, offsets and memory kinds. */
 class ChecksumTest {
+    @Test
+    void usesTheVectorLoopWhereTheBuildExpectsIt() {
+        assertEquals(Boolean.getBoolean("dataplane.tun.expectLanes"), Checksum.LANES);
+    }
+
     @Test
     void sumsLikeRfc1071() {
         Random r = new Random(7);
-        UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(4096)), heap = new UnsafeBuffer(new byte[4096]);
+        UnsafeBuffer direct = new UnsafeBuffer(ByteBuffer.allocateDirect(70_000)), heap = new UnsafeBuffer(new byte[4096]);
         for (int i = 0; i < 20_000; i++) {
-            UnsafeBuffer b = i % 2 == 0 ? direct : heap;
-            int len = i < 64 ? i : r.nextInt(3000), off = r.nextInt(64), initial = r.nextInt(0x10000);
+            int len = i < 300 ? i : i % 1000 == 0 ? 65_535 + r.nextInt(2000) : r.nextInt(3000), off = r.nextInt(64), initial = r.nextInt(0x10000);
+            UnsafeBuffer b = i % 2 == 0 || len > 4000 ? direct : heap;
             for (int k = 0; k < len; k++) b.putByte(off + k, (byte) r.nextInt());
             assertEquals(byTheBook(b, off, len, initial), Checksum.sum(b, off, len, initial), "len " + len + " at " + off);
         }
