@@ -1,8 +1,8 @@
 package dev.dataplane.cli;
 
+import dev.dataplane.net.IpLiteral;
 import dev.dataplane.flannel.Agent;
 import dev.dataplane.flannel.Host;
-import dev.dataplane.flannel.IpNet;
 import dev.dataplane.flannel.Launcher;
 import dev.dataplane.flannel.NetworkConfig;
 import dev.dataplane.flannel.WireGuardBackend;
@@ -51,8 +51,8 @@ final class FlannelAgentCommand {
                     case "--etcd-prefix" -> prefix = v;
                     case "--iface" -> iface = v;
                     case "--device" -> device = v;
-                    case "--public-ip" -> publicIp = ipv(IpNet.literal(v), false, a);
-                    case "--public-ipv6" -> publicIpv6 = ipv(IpNet.literal(v), true, a);
+                    case "--public-ip" -> publicIp = ipv(IpLiteral.parse(v), false, a);
+                    case "--public-ipv6" -> publicIpv6 = ipv(IpLiteral.parse(v), true, a);
                     case "--subnet-file" -> subnetFile = Path.of(v);
                     case "--etcd-cafile" -> caFile = Path.of(v);
                     case "--etcd-certfile" -> certFile = Path.of(v);

@@ -1,5 +1,7 @@
 package dev.dataplane.cli;
 
+import dev.dataplane.net.Printable;
+import dev.dataplane.net.IpLiteral;
 import dev.dataplane.encap.vxlan.VxlanHeader;
 import dev.dataplane.vxlan.VxlanConfig;
 
@@ -147,14 +149,9 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
 
     /** A literal IPv4 or IPv6 address: never a name to look up. */
     private static InetAddress address(String text, String flag) throws UsageException {
-        if (text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (java.net.UnknownHostException ignored) {
-                // reported below
-            }
-        }
-        throw new UsageException(flag + " needs an IPv4 or IPv6 address, got " + text);
+        InetAddress a = IpLiteral.parseOrNull(text);
+        if (a == null) throw new UsageException(flag + " needs an IPv4 or IPv6 address, got " + Printable.of(text));
+        return a;
     }
 
     /** Linux interface names: 1..15 bytes, no '/', no whitespace, not "." or "..". */

@@ -1,5 +1,6 @@
 package dev.dataplane.esp;
 
+import dev.dataplane.net.Printable;
 import dev.dataplane.device.Clock;
 import dev.dataplane.device.Device;
 import dev.dataplane.device.DropReason;
@@ -79,7 +80,7 @@ public final class EspDevice extends Device {
             try {
                 parsed.add(XfrmLine.parse(line));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(source + ":" + (n + 1) + ": " + e.getMessage() + ": " + XfrmLine.printable(line));
+                throw new IllegalArgumentException(source + ":" + (n + 1) + ": " + e.getMessage() + ": " + Printable.of(line));
             }
         }
         for (int n = 0; n < parsed.size(); n++) {

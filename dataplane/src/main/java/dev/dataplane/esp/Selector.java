@@ -1,5 +1,6 @@
 package dev.dataplane.esp;
 
+import dev.dataplane.net.IpLiteral;
 import dev.dataplane.tun.UdpEndpoint;
 
 import java.net.InetAddress;
@@ -39,7 +40,7 @@ final class Selector {
     /** "A" (a host) or "A/LEN"; throws {@link IllegalArgumentException} naming the text. */
     static Selector parse(String text) {
         int slash = text.indexOf('/');
-        InetAddress a = XfrmLine.address(slash < 0 ? text : text.substring(0, slash));
+        InetAddress a = IpLiteral.parse(slash < 0 ? text : text.substring(0, slash));
         int max = a.getAddress().length * 8, len = max;
         if (slash >= 0) {
             try {

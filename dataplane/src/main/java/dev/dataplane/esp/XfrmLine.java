@@ -1,5 +1,7 @@
 package dev.dataplane.esp;
 
+import dev.dataplane.net.IpLiteral;
+import dev.dataplane.net.Printable;
 import dev.dataplane.crypto.ReplayWindow;
 import dev.dataplane.crypto.esp.EspAead;
 
@@ -79,7 +81,7 @@ final class XfrmLine {
             case "policy del", "policy delete" -> new XfrmLine(Op.POLICY_DEL, null, null, null, 0, policy(c, false));
             case "policy list", "policy show" -> new XfrmLine(Op.POLICY_LIST, null, null, null, 0, null);
             case "policy flush" -> new XfrmLine(Op.POLICY_FLUSH, null, null, null, 0, null);
-            default -> throw new IllegalArgumentException("unknown command \"" + printable(object + " " + verb)
+            default -> throw new IllegalArgumentException("unknown command \"" + Printable.of(object + " " + verb)
                     + "\" (state|policy add|del|list|flush)");
         };
         c.end();
@@ -96,8 +98,8 @@ final class XfrmLine {
         while (c.more()) {
             String k = c.next();
             switch (k) {
-                case "src" -> src = address(c.value(k));
-                case "dst" -> dst = address(c.value(k));
+                case "src" -> src = IpLiteral.parse(c.value(k));
+                case "dst" -> dst = IpLiteral.parse(c.value(k));
                 case "proto" -> c.expect(k, "esp");
                 case "spi" -> spi = (int) number(c.value(k), k, 1, 0xffff_ffffL);
                 case "reqid" -> reqid = (int) number(c.value(k), k, 0, 0xffff_ffffL);
@@ -113,7 +115,7 @@ final class XfrmLine {
                     c.expect(k, "espinudp");
                     sport = (int) number(c.value("encap sport"), "encap sport", 1, 65535);
                     dport = (int) number(c.value("encap dport"), "encap dport", 1, 65535);
-                    address(c.value("encap oaddr"));
+                    IpLiteral.parse(c.value("encap oaddr"));
                     encap = true;
                 }
                 case "replay-window" -> replay = (int) number(c.value(k), k, 0, ReplayWindow.WINDOW);
@@ -122,10 +124,10 @@ final class XfrmLine {
                     switch (f) {
                         case "esn" -> esn = true;
                         case "af-unspec" -> { }   // inner packets of either family: always so here
-                        default -> throw new IllegalArgumentException("flag \"" + printable(f) + "\" is not supported (esn, af-unspec are)");
+                        default -> throw new IllegalArgumentException("flag \"" + Printable.of(f) + "\" is not supported (esn, af-unspec are)");
                     }
                 }
-                default -> throw new IllegalArgumentException("unexpected \"" + printable(k) + "\"");
+                default -> throw new IllegalArgumentException("unexpected \"" + Printable.of(k) + "\"");
             }
         }
         if (src == null || dst == null) throw new IllegalArgumentException("state add needs src and dst");
@@ -143,11 +145,11 @@ final class XfrmLine {
         while (c.more()) {
             String k = c.next();
             switch (k) {
-                case "src" -> src = address(c.value(k));
-                case "dst" -> dst = address(c.value(k));
+                case "src" -> src = IpLiteral.parse(c.value(k));
+                case "dst" -> dst = IpLiteral.parse(c.value(k));
                 case "proto" -> c.expect(k, "esp");
                 case "spi" -> spi = (int) number(c.value(k), k, 1, 0xffff_ffffL);
-                default -> throw new IllegalArgumentException("unexpected \"" + printable(k) + "\"");
+                default -> throw new IllegalArgumentException("unexpected \"" + Printable.of(k) + "\"");
             }
         }
         if (src == null || dst == null || spi == null) throw new IllegalArgumentException("state del needs src, dst and spi");
@@ -164,11 +166,11 @@ final class XfrmLine {
             String k = c.next();
             switch (k) {
                 case "src" -> {
-                    if (tmpl) tsrc = address(c.value(k));
+                    if (tmpl) tsrc = IpLiteral.parse(c.value(k));
                     else src = Selector.parse(c.value(k));
                 }
                 case "dst" -> {
-                    if (tmpl) tdst = address(c.value(k));
+                    if (tmpl) tdst = IpLiteral.parse(c.value(k));
                     else dst = Selector.parse(c.value(k));
                 }
                 case "dir" -> {
@@ -177,7 +179,7 @@ final class XfrmLine {
                         case "out" -> SecurityPolicy.Direction.OUT;
                         case "in" -> SecurityPolicy.Direction.IN;
                         case "fwd" -> SecurityPolicy.Direction.FWD;
-                        default -> throw new IllegalArgumentException("dir must be out, in or fwd: \"" + printable(d) + "\"");
+                        default -> throw new IllegalArgumentException("dir must be out, in or fwd: \"" + Printable.of(d) + "\"");
                     };
                 }
                 case "priority" -> priority = (int) number(c.value(k), k, 0, 0xffff_ffffL);
@@ -194,7 +196,7 @@ final class XfrmLine {
                 case "reqid" -> reqid = (int) number(c.value(k), k, 0, 0xffff_ffffL);
                 case "mode" -> c.expect(k, "tunnel");
                 case "level" -> c.expect(k, "required");
-                default -> throw new IllegalArgumentException("unexpected \"" + printable(k) + "\"");
+                default -> throw new IllegalArgumentException("unexpected \"" + Printable.of(k) + "\"");
             }
         }
         if (src == null || dst == null || dir == null) throw new IllegalArgumentException("policy needs src, dst and dir");
@@ -206,18 +208,6 @@ final class XfrmLine {
         return new SecurityPolicy(src, dst, dir, priority, tsrc, tdst, reqid);
     }
 
-    /** A literal IPv4 or IPv6 address, never a name to look up. */
-    static InetAddress address(String text) {
-        if (text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (java.net.UnknownHostException ignored) {
-                // reported below
-            }
-        }
-        throw new IllegalArgumentException("not an IPv4 or IPv6 address: \"" + printable(text) + "\"");
-    }
-
     private static long number(String text, String what, long min, long max) {
         try {
             long n = text.startsWith("0x") || text.startsWith("0X") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
@@ -225,7 +215,7 @@ final class XfrmLine {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(what + " must be " + min + " to " + max + ": \"" + printable(text) + "\"");
+        throw new IllegalArgumentException(what + " must be " + min + " to " + max + ": \"" + Printable.of(text) + "\"");
     }
 
     private static byte[] hex(String text) {
@@ -239,10 +229,6 @@ final class XfrmLine {
         }
     }
 
-    static String printable(String s) {
-        String cut = s.length() > 60 ? s.substring(0, 60) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
-    }
 
     private static final class Cursor {
         private final List<String> words;
@@ -267,11 +253,11 @@ final class XfrmLine {
 
         void expect(String key, String only) {
             String v = value(key);
-            if (!v.equals(only)) throw new IllegalArgumentException(key + " \"" + printable(v) + "\" is not supported (only " + only + ")");
+            if (!v.equals(only)) throw new IllegalArgumentException(key + " \"" + Printable.of(v) + "\" is not supported (only " + only + ")");
         }
 
         void end() {
-            if (more()) throw new IllegalArgumentException("unexpected \"" + printable(words.get(at)) + "\"");
+            if (more()) throw new IllegalArgumentException("unexpected \"" + Printable.of(words.get(at)) + "\"");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.net.IpLiteral;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public record FlannelEnv(Optional<IpNet> network, Optional<IpNet> subnet, Option
         String v = value(env, name);
         if (v == null) return Optional.empty();
         try {
-            InetAddress a = IpNet.literal(v);
+            InetAddress a = IpLiteral.parse(v);
             return a.isAnyLocalAddress() ? Optional.empty() : Optional.of(a);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + "=" + v + ": " + e.getMessage());

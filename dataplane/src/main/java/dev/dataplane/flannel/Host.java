@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.net.IpLiteral;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public class Host {
             if (at < 2 || at + 1 >= w.size()) continue;
             String a = w.get(at + 1);
             a = a.substring(0, a.indexOf('/') < 0 ? a.length() : a.indexOf('/'));
-            if (IpNet.literal(a).equals(address)) {
+            if (IpLiteral.parse(a).equals(address)) {
                 String name = w.get(1);
                 int atSign = name.indexOf('@');
                 if (atSign > 0) name = name.substring(0, atSign);

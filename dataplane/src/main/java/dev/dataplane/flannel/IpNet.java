@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.net.IpLiteral;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -8,7 +9,7 @@ public record IpNet(InetAddress address, int prefix) {
     public static IpNet parse(String text) {
         int slash = text.indexOf('/');
         if (slash < 0) throw new IllegalArgumentException("not a subnet (ADDR/LEN): " + text);
-        InetAddress a = literal(text.substring(0, slash));
+        InetAddress a = IpLiteral.parse(text.substring(0, slash));
         int max = a.getAddress().length * 8;
         int len;
         try {
@@ -18,16 +19,6 @@ public record IpNet(InetAddress address, int prefix) {
         }
         if (len < 0 || len > max) throw new IllegalArgumentException("prefix length out of range: " + text);
         return new IpNet(a, len);
-    }
-
-    /** An IPv4 or IPv6 literal, never a name to look up. */
-    public static InetAddress literal(String text) {
-        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) throw new IllegalArgumentException("not an IP address: " + text);
-        try {
-            return InetAddress.getByName(text);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + text);
-        }
     }
 
     /** The subnet from a number (the address as an unsigned integer) and a prefix length. */

@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.net.IpLiteral;
 import dev.dataplane.json.Json;
 
 import java.net.InetAddress;
@@ -64,7 +65,7 @@ public record Lease(IpNet subnet, IpNet ipv6Subnet, InetAddress publicIp, InetAd
     private static InetAddress address(Map<String, Object> a, String name) {
         String s = Json.string(a, name);
         if (s.isEmpty()) return null;
-        InetAddress ip = IpNet.literal(s);
+        InetAddress ip = IpLiteral.parse(s);
         return ip.isAnyLocalAddress() ? null : ip;
     }
 

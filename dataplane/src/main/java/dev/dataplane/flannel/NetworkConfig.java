@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.net.IpLiteral;
 import dev.dataplane.json.Json;
 
 import java.math.BigInteger;
@@ -87,7 +88,7 @@ public record NetworkConfig(IpNet network, int subnetLen, BigInteger subnetMin, 
             BigInteger end = first.add(BigInteger.ONE.shiftLeft(bits(network) - network.prefix()));
             return low ? first.add(size) : end.subtract(size);   // flannel skips the first subnet, keeps the last
         }
-        IpNet at = new IpNet(IpNet.literal(s), bits(network));
+        IpNet at = new IpNet(IpLiteral.parse(s), bits(network));
         if (!network.contains(at)) throw new IllegalArgumentException(name + " " + s + " is not in " + network);
         if (!at.value().mod(size).equals(BigInteger.ZERO)) throw new IllegalArgumentException(name + " " + s + " is not on a /" + len + " boundary");
         return at.value();

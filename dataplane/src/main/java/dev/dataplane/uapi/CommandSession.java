@@ -1,5 +1,6 @@
 package dev.dataplane.uapi;
 
+import dev.dataplane.net.Printable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ public final class CommandSession {
             if (error != null) {
                 reply.setLength(0);
                 reply.append("error=").append(error).append('\n');
-                log.accept("control: refused \"" + printable(redact.apply(line)) + "\": " + error);
+                log.accept("control: refused \"" + Printable.of(redact.apply(line)) + "\": " + error);
             }
             out.write(reply.append("errno=").append(errno).append("\n\n").toString());
             out.flush();
@@ -73,8 +74,4 @@ public final class CommandSession {
         return true;
     }
 
-    public static String printable(String s) {
-        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
-    }
 }

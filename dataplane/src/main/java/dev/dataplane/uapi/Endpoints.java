@@ -1,5 +1,6 @@
 package dev.dataplane.uapi;
 
+import dev.dataplane.net.Printable;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -65,6 +66,6 @@ final class Endpoints {
     }
 
     private static UapiException invalid(String value) {
-        return new UapiException(UapiException.EINVAL, "failed to set endpoint " + UapiProtocol.printable(value));
+        return new UapiException(UapiException.EINVAL, "failed to set endpoint " + Printable.of(value));
     }
 }

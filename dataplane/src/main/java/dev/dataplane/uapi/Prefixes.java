@@ -1,7 +1,8 @@
 package dev.dataplane.uapi;
 
+import dev.dataplane.net.IpLiteral;
+import dev.dataplane.net.Printable;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 
 /** Allowed-IP prefixes as UAPI writes them: "10.0.0.0/24", "fd00::/64". */
@@ -20,21 +21,12 @@ final class Prefixes {
 
     /** Parses an IP literal without ever consulting DNS. */
     static InetAddress literal(String host, String context) {
-        boolean v6 = host.contains(":");
-        if (host.isEmpty() || !(v6 ? host.matches("[0-9a-fA-F:.%a-zA-Z0-9]+") : host.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
-            throw invalid(context);
-        }
-        if (!v6) {
-            for (String part : host.split("\\.")) if (Integer.parseInt(part) > 255) throw invalid(context);
-        }
-        try {
-            return InetAddress.getByName(host); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
-            throw invalid(context);
-        }
+        InetAddress a = IpLiteral.parseOrNull(host);
+        if (a == null) throw invalid(context);
+        return a;
     }
 
     private static UapiException invalid(String value) {
-        return new UapiException(UapiException.EINVAL, "invalid IP address or prefix " + UapiProtocol.printable(value));
+        return new UapiException(UapiException.EINVAL, "invalid IP address or prefix " + Printable.of(value));
     }
 }

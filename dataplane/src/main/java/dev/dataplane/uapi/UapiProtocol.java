@@ -1,5 +1,6 @@
 package dev.dataplane.uapi;
 
+import dev.dataplane.net.Printable;
 import dev.dataplane.device.DeviceConfig;
 import dev.dataplane.device.DeviceConfig.DeviceInfo;
 import dev.dataplane.device.DeviceConfig.PeerEditor;
@@ -54,7 +55,7 @@ public final class UapiProtocol {
                 }
                 case "set=1" -> errno = set(in);
                 default -> {
-                    log.accept("UAPI: invalid operation: " + printable(op));
+                    log.accept("UAPI: invalid operation: " + Printable.of(op));
                     return false;
                 }
             }
@@ -73,7 +74,7 @@ public final class UapiProtocol {
             if (parseError != null) continue; // keep reading to the end of the request
             int eq = line.indexOf('=');
             if (eq < 0) {
-                parseError = new UapiException(UapiException.EPROTO, "failed to parse line " + printable(line));
+                parseError = new UapiException(UapiException.EPROTO, "failed to parse line " + Printable.of(line));
             } else if (lines.size() >= MAX_LINES || (chars += line.length()) > MAX_REQUEST_CHARS) {
                 parseError = new UapiException(UapiException.EINVAL, "request too large (over " + MAX_LINES
                         + " lines or " + (MAX_REQUEST_CHARS >> 20) + " MiB)");
@@ -124,12 +125,6 @@ public final class UapiProtocol {
         out.write(sb.toString());
     }
 
-    static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : cut.toCharArray()) sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
-        return sb.append('"').toString();
-    }
 
     /** A validated `set` request: all parsing happens before anything is applied. */
     record SetRequest(List<Op> ops) {
@@ -189,7 +184,7 @@ public final class UapiProtocol {
         }
 
         private static Boolean requireTrue(String value, String key) {
-            if (!value.equals("true")) throw new UapiException(UapiException.EINVAL, key + ": invalid value " + printable(value));
+            if (!value.equals("true")) throw new UapiException(UapiException.EINVAL, key + ": invalid value " + Printable.of(value));
             return Boolean.TRUE;
         }
 

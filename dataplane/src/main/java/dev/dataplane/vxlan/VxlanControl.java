@@ -1,5 +1,7 @@
 package dev.dataplane.vxlan;
 
+import dev.dataplane.net.IpLiteral;
+import dev.dataplane.net.Printable;
 import dev.dataplane.encap.ethernet.EthernetFrame;
 import dev.dataplane.uapi.CommandSession;
 
@@ -51,7 +53,7 @@ public final class VxlanControl {
                         .append(", tx packets ").append(device.txPackets()).append('\n');
             }
             case "fdb" -> fdb(words.subList(1, words.size()), out);
-            default -> throw new IllegalArgumentException("unknown command \"" + printable(what) + "\" (fdb, show)");
+            default -> throw new IllegalArgumentException("unknown command \"" + Printable.of(what) + "\" (fdb, show)");
         }
     }
 
@@ -82,17 +84,14 @@ public final class VxlanControl {
                     default -> fdb.delete(l.mac, l.vtep);
                 }
             }
-            default -> throw new IllegalArgumentException("unknown fdb command \"" + printable(op) + "\"");
+            default -> throw new IllegalArgumentException("unknown fdb command \"" + Printable.of(op) + "\"");
         }
     }
 
     private static void expectEnd(List<String> words, int n) {
-        if (words.size() > n) throw new IllegalArgumentException("unexpected \"" + printable(words.get(n)) + "\"");
+        if (words.size() > n) throw new IllegalArgumentException("unexpected \"" + Printable.of(words.get(n)) + "\"");
     }
 
-    static String printable(String s) {
-        return CommandSession.printable(s);
-    }
 
     /** The arguments of `bridge fdb add|append|replace|del`: LLADDR [dev NAME] dst ADDR [port N] [vni N] [flags]. */
     static final class FdbLine {
@@ -113,7 +112,7 @@ public final class VxlanControl {
                 switch (w) {
                     case "dev" -> {
                         String dev = value(rest, w);
-                        if (!dev.equals(device.name())) throw new IllegalArgumentException("this is " + device.name() + ", not " + printable(dev));
+                        if (!dev.equals(device.name())) throw new IllegalArgumentException("this is " + device.name() + ", not " + Printable.of(dev));
                     }
                     case "dst" -> dst = address(value(rest, w));
                     case "port", "dst_port" -> port = number(value(rest, w), w, 1, 65535);
@@ -124,7 +123,7 @@ public final class VxlanControl {
                     case "dynamic" -> l.state = FdbEntry.State.DYNAMIC;
                     case "master", "router", "use", "extern_learn", "sticky", "src_vni", "via", "nhid" ->
                             throw new IllegalArgumentException("\"" + w + "\" is not supported by this device");
-                    default -> throw new IllegalArgumentException("unexpected \"" + printable(w) + "\"");
+                    default -> throw new IllegalArgumentException("unexpected \"" + Printable.of(w) + "\"");
                 }
             }
             if (dst == null) {
@@ -142,14 +141,9 @@ public final class VxlanControl {
         }
 
         private static InetAddress address(String text) {
-            if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-                throw new IllegalArgumentException("dst must be an IPv4 or IPv6 address: \"" + printable(text) + "\"");
-            }
-            try {
-                return InetAddress.getByName(text);   // a literal: no name lookup happens
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalArgumentException("dst must be an IPv4 or IPv6 address: \"" + printable(text) + "\"");
-            }
+            InetAddress a = IpLiteral.parseOrNull(text);
+            if (a == null) throw new IllegalArgumentException("dst must be an IPv4 or IPv6 address: \"" + Printable.of(text) + "\"");
+            return a;
         }
 
         private static int number(String text, String key, int min, int max) {
@@ -159,7 +153,7 @@ public final class VxlanControl {
             } catch (NumberFormatException ignored) {
                 // reported below
             }
-            throw new IllegalArgumentException(key + " must be " + min + " to " + max + ": \"" + printable(text) + "\"");
+            throw new IllegalArgumentException(key + " must be " + min + " to " + max + ": \"" + Printable.of(text) + "\"");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.net.IpLiteral;
+
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -30,11 +32,11 @@ class LeaseTest {
 
     @Test
     void ipv6TextIsTheShortestForm() {
-        assertEquals("fd00:42::", IpNet.text(IpNet.literal("fd00:42:0:0:0:0:0:0")));
-        assertEquals("fd00:0:1::1", IpNet.text(IpNet.literal("fd00:0:1:0:0:0:0:1")));
-        assertEquals("::", IpNet.text(IpNet.literal("::")));
-        assertEquals("1:0:2::3", IpNet.text(IpNet.literal("1:0:2:0:0:0:0:3")));
-        assertEquals("fd00:1:2:3:4:5:6:7", IpNet.text(IpNet.literal("fd00:1:2:3:4:5:6:7")));
+        assertEquals("fd00:42::", IpNet.text(IpLiteral.parse("fd00:42:0:0:0:0:0:0")));
+        assertEquals("fd00:0:1::1", IpNet.text(IpLiteral.parse("fd00:0:1:0:0:0:0:1")));
+        assertEquals("::", IpNet.text(IpLiteral.parse("::")));
+        assertEquals("1:0:2::3", IpNet.text(IpLiteral.parse("1:0:2:0:0:0:0:3")));
+        assertEquals("fd00:1:2:3:4:5:6:7", IpNet.text(IpLiteral.parse("fd00:1:2:3:4:5:6:7")));
     }
 
     @Test

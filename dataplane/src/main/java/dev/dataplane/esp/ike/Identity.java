@@ -1,5 +1,6 @@
 package dev.dataplane.esp.ike;
 
+import dev.dataplane.net.IpLiteral;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,14 +15,8 @@ record Identity(int type, byte[] data) {
     static Identity parse(String text) {
         String t = text.strip();
         if (t.equals("%any")) return new Identity(ANY, new byte[0]);
-        if (t.matches("[0-9.]+") || t.contains(":") && t.matches("[0-9a-fA-F:.]+")) {
-            try {
-                InetAddress a = InetAddress.getByName(t);
-                return new Identity(a.getAddress().length == 4 ? IPV4 : IPV6, a.getAddress());
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalArgumentException("not an address: " + t);
-            }
-        }
+        InetAddress a = IpLiteral.parseOrNull(t);
+        if (a != null) return new Identity(a.getAddress().length == 4 ? IPV4 : IPV6, a.getAddress());
         if (t.startsWith("@#")) return new Identity(KEY_ID, java.util.HexFormat.of().parseHex(t.substring(2)));
         if (t.startsWith("@")) return new Identity(FQDN, t.substring(1).getBytes(StandardCharsets.US_ASCII));
         if (t.contains("@")) return new Identity(RFC822, t.getBytes(StandardCharsets.US_ASCII));

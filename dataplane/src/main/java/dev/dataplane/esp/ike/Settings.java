@@ -1,5 +1,6 @@
 package dev.dataplane.esp.ike;
 
+import dev.dataplane.net.Printable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,15 +98,11 @@ final class Settings {
     }
 
     private static void checkName(String name, int line) {
-        if (name.isEmpty() || !name.matches("[A-Za-z0-9_.\\-]+")) throw new SyntaxError(line, "bad name '" + printable(name) + "'");
+        if (name.isEmpty() || !name.matches("[A-Za-z0-9_.\\-]+")) throw new SyntaxError(line, "bad name '" + Printable.of(name) + "'");
     }
 
     static String describe(Section s) {
         return s.name.isEmpty() ? "the file" : "section " + s.name + " (line " + s.line + ")";
     }
 
-    static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
-    }
 }

@@ -1,5 +1,7 @@
 package dev.dataplane.esp.ike;
 
+import dev.dataplane.net.IpLiteral;
+import dev.dataplane.net.Printable;
 import dev.dataplane.encap.ike.Proposal.Transform;
 import dev.dataplane.encap.ike.TrafficSelector;
 
@@ -141,7 +143,7 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
 
     private static String action(Settings.Value v, Set<String> allowed) {
         if (v == null) return "none";
-        if (!allowed.contains(v.text())) throw error(v.line(), "expected one of " + new java.util.TreeSet<>(allowed) + ", got " + Settings.printable(v.text()));
+        if (!allowed.contains(v.text())) throw error(v.line(), "expected one of " + new java.util.TreeSet<>(allowed) + ", got " + Printable.of(v.text()));
         return v.text();
     }
 
@@ -156,20 +158,15 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
             String p = part.strip();
             try {
                 int slash = p.indexOf('/');
-                InetAddress a = InetAddress.getByName(literal(slash < 0 ? p : p.substring(0, slash)));
+                InetAddress a = IpLiteral.parse(slash < 0 ? p : p.substring(0, slash));
                 int len = slash < 0 ? a.getAddress().length * 8 : Integer.parseInt(p.substring(slash + 1));
                 if (len < 0 || len > a.getAddress().length * 8) throw new IllegalArgumentException();
                 out.add(TrafficSelector.subnet(a, len));
             } catch (Exception e) {
-                throw error(v.line(), "'" + Settings.printable(p) + "' is not a subnet (ports and protocols are not supported)");
+                throw error(v.line(), "'" + Printable.of(p) + "' is not a subnet (ports and protocols are not supported)");
             }
         }
         return out;
-    }
-
-    private static String literal(String s) throws java.net.UnknownHostException {
-        if (!s.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) throw new java.net.UnknownHostException(s);
-        return s;
     }
 
     private static List<List<Transform>> proposals(Settings.Value v, Settings.Section s, boolean esp, String dflt) {
@@ -186,11 +183,9 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
             if (required) throw error(x == null ? c.line : x.line(), "connection " + c.name + " needs " + key + " (one address)");
             return null;
         }
-        try {
-            return InetAddress.getByName(literal(x.text()));
-        } catch (java.net.UnknownHostException e) {
-            throw error(x.line(), key + " must be one IP address (names and ranges are not supported): " + Settings.printable(x.text()));
-        }
+        InetAddress a = IpLiteral.parseOrNull(x.text());
+        if (a == null) throw error(x.line(), key + " must be one IP address (names and ranges are not supported): " + Printable.of(x.text()));
+        return a;
     }
 
     private static Secret secret(Settings.Section s) {
@@ -243,7 +238,7 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
             case "yes", "true", "1" -> true;
             case "no", "false", "0" -> false;
             case "force" -> true;
-            default -> throw error(v.line(), "expected yes or no, got " + Settings.printable(v.text()));
+            default -> throw error(v.line(), "expected yes or no, got " + Printable.of(v.text()));
         };
     }
 
@@ -280,7 +275,7 @@ record SwanctlConfig(List<Connection> connections, List<Secret> secrets) {
         } catch (NumberFormatException ignored) {
             // below
         }
-        throw error(v.line(), "expected a duration like 30s, 1h or 1d, got " + Settings.printable(v.text()));
+        throw error(v.line(), "expected a duration like 30s, 1h or 1d, got " + Printable.of(v.text()));
     }
 
     private static IllegalArgumentException error(int line, String message) {
