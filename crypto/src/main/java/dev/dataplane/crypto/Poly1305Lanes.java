@@ -86,11 +86,15 @@ final class Poly1305Lanes {
             a3 = a3.add(hi.lanewise(VectorOperators.LSHR, 14).and(M26)).and(M32);
             a4 = a4.add(hi.lanewise(VectorOperators.LSHR, 40).or(1L << 24)).and(M32);
 
+            // multipliers masked to 32 bits like the accumulators: C2 then knows each product is one vpmuludq
+            // (with only one operand masked it emits the three-multiply 64-bit form: 900 instead of 600 ns per 1408 B).
+            // Loaded and masked in every group: held in registers across the loop, C2 lost sight of the masks.
             long[] k = off + 64 < end ? steady : last;
-            LongVector r0 = LongVector.fromArray(S, k, 0), r1 = LongVector.fromArray(S, k, 4), r2 = LongVector.fromArray(S, k, 8),
-                    r3 = LongVector.fromArray(S, k, 12), r4 = LongVector.fromArray(S, k, 16);
-            LongVector s1 = LongVector.fromArray(S, k, 20), s2 = LongVector.fromArray(S, k, 24),
-                    s3 = LongVector.fromArray(S, k, 28), s4 = LongVector.fromArray(S, k, 32);
+            LongVector r0 = LongVector.fromArray(S, k, 0).and(M32), r1 = LongVector.fromArray(S, k, 4).and(M32),
+                    r2 = LongVector.fromArray(S, k, 8).and(M32), r3 = LongVector.fromArray(S, k, 12).and(M32),
+                    r4 = LongVector.fromArray(S, k, 16).and(M32);
+            LongVector s1 = LongVector.fromArray(S, k, 20).and(M32), s2 = LongVector.fromArray(S, k, 24).and(M32),
+                    s3 = LongVector.fromArray(S, k, 28).and(M32), s4 = LongVector.fromArray(S, k, 32).and(M32);
             LongVector d0 = a0.mul(r0).add(a1.mul(s4)).add(a2.mul(s3)).add(a3.mul(s2)).add(a4.mul(s1));
             LongVector d1 = a0.mul(r1).add(a1.mul(r0)).add(a2.mul(s4)).add(a3.mul(s3)).add(a4.mul(s2));
             LongVector d2 = a0.mul(r2).add(a1.mul(r1)).add(a2.mul(r0)).add(a3.mul(s4)).add(a4.mul(s3));
