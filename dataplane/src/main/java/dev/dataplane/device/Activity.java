@@ -15,7 +15,7 @@ package dev.dataplane.device;
  * message within a millisecond of an answered first one opens no exchange of its own, so if it is the last
  * message for a while, the timers act on the next one instead.
  */
-public final class Activity extends ActivityFields {
+final class Activity extends ActivityFields {
     static final long RESOLUTION_NANOS = 1_000_000;
 
     @SuppressWarnings("unused")
