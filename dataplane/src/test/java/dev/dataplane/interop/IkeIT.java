@@ -302,6 +302,12 @@ class IkeIT {
         String get() throws Exception;
     }
 
+    /** Whether {@code text} shows up in {@code source} within 5 s. */
+    private static boolean eventually(Listing source, String text) throws Exception {
+        for (int i = 0; i < 50 && !source.get().contains(text); i++) Thread.sleep(100);
+        return source.get().contains(text);
+    }
+
     private void waitEstablishedWith(Listing other) throws Exception {
         for (int i = 0; i < 100; i++) {
             if (ctl("ike", "list").contains("reqid") && other.get().contains("reqid")) return;
@@ -315,8 +321,9 @@ class IkeIT {
         startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk(), psk());
         Netns.Result r = charon.swanctlResult("--initiate", "--child", "net", "--timeout", "20");
         assertTrue(r.status() != 0, r.output());
-        assertTrue(charon.log().contains("AUTHENTICATION_FAILED"), charon.log());
-        assertTrue(ourLog().contains("authentication of 198.18.0.1 failed"), ourLog());
+        // swanctl returns when charon has our refusal; the two logs reach their files a moment later
+        assertTrue(eventually(charon::log, "AUTHENTICATION_FAILED"), charon.log());
+        assertTrue(eventually(this::ourLog, "authentication of 198.18.0.1 failed"), ourLog());
         assertEquals("", ctl("ike", "list").strip());
         assertFalse(ping(b, OUR_POD, CHARON_POD, 2));
     }
