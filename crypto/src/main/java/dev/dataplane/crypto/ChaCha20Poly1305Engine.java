@@ -31,13 +31,9 @@ final class ChaCha20Poly1305Engine {
      * words: WireGuard's nonce is n0 = 0, n1|n2 = the 64-bit counter.
      */
     void seal(int[] key8, int n0, int n1, int n2, byte[] buf, int off, int len, byte[] aad, int aadOff, int aadLen) {
-        if (wide(len)) {
-            int generated = startWide(key8, n0, n1, n2, aad, aadOff, aadLen);
-            ChaCha20.xorJdkBlocks(state, ksBytes, ChaCha20.BLOCK, generated, buf, off, len);
-        } else {
-            start(key8, n0, n1, n2, aad, aadOff, aadLen);
-            ChaCha20.xor(state, ks, ksBytes, buf, off, len);
-        }
+        boolean wide = wide(len);
+        int generated = wide ? startWide(key8, n0, n1, n2, aad, aadOff, aadLen) : start(key8, n0, n1, n2, aad, aadOff, aadLen);
+        crypt(wide, generated, buf, off, len);
         authenticate(buf, off, len, aadLen);
         poly.finish(buf, off + len);
         wipe();
@@ -53,11 +49,7 @@ final class ChaCha20Poly1305Engine {
         authenticate(buf, off, ctLen, aadLen);
         poly.finish(tag, 0);
         boolean ok = equal16(tag, buf, off + ctLen);
-        if (ok && wide) {
-            ChaCha20.xorJdkBlocks(state, ksBytes, ChaCha20.BLOCK, generated, buf, off, ctLen);
-        } else if (ok) {
-            ChaCha20.xor(state, ks, ksBytes, buf, off, ctLen);
-        }
+        if (ok) crypt(wide, generated, buf, off, ctLen);
         wipe();
         return ok;
     }
@@ -65,6 +57,15 @@ final class ChaCha20Poly1305Engine {
     /** Long messages take their keystream from the JDK's generator, which then yields block 0 (the Poly1305 key) too. */
     private boolean wide(int len) {
         return ksBytes != null && len > ChaCha20.JDK_BLOCKS_MIN_LEN;
+    }
+
+    /** XORs the keystream in: for a wide message starting with what {@link #startWide} already generated. */
+    private void crypt(boolean wide, int generated, byte[] buf, int off, int len) {
+        if (wide) {
+            ChaCha20.xorJdkBlocks(state, ksBytes, ChaCha20.BLOCK, generated, buf, off, len);
+        } else {
+            ChaCha20.xor(state, ks, ksBytes, buf, off, len);
+        }
     }
 
     /** Derives the Poly1305 key from block 0, absorbs the AAD and leaves the cipher at block 1; returns 0. */

@@ -1,5 +1,6 @@
 package dev.dataplane.net;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -26,6 +27,21 @@ public final class IpLiteral {
         }
     }
 
+    /**
+     * Like {@link #parseOrNull}, also taking an IPv6 address with a zone ("fe80::1%eth0", "fe80::1%2"), as a WireGuard
+     * endpoint may carry one.
+     */
+    public static InetAddress parseScopedOrNull(String text) {
+        int pct = text == null ? -1 : text.indexOf('%');
+        if (pct < 0) return parseOrNull(text);
+        if (!(parseOrNull(text.substring(0, pct)) instanceof Inet6Address) || !text.substring(pct + 1).matches("[a-zA-Z0-9.]+")) return null;
+        try {
+            return InetAddress.getByName(text);   // a literal with a zone: the zone is looked up among the interfaces, not in DNS
+        } catch (UnknownHostException noSuchZone) {
+            return null;
+        }
+    }
+
     /** The address; an {@link IllegalArgumentException} naming the text if it is not a literal. */
     public static InetAddress parse(String text) {
         InetAddress a = parseOrNull(text);
@@ -38,5 +54,4 @@ public final class IpLiteral {
         for (String part : text.split("\\.")) if (Integer.parseInt(part) > 255) return false;
         return true;
     }
-
 }

@@ -21,7 +21,7 @@ final class Prefixes {
 
     /** Parses an IP literal without ever consulting DNS. */
     static InetAddress literal(String host, String context) {
-        InetAddress a = IpLiteral.parseOrNull(host);
+        InetAddress a = IpLiteral.parseScopedOrNull(host);
         if (a == null) throw invalid(context);
         return a;
     }

@@ -29,6 +29,16 @@ class IpLiteralTest {
             assertTrue(e.getMessage().startsWith("not an IPv4 or IPv6 address"), e.getMessage());
         }
         assertNull(IpLiteral.parseOrNull(null));
+    }
+
+    @Test
+    void takesAnIpv6ZoneOnlyWhereAsked() {
+        assertNull(IpLiteral.parseOrNull("fe80::1%2"));
+        assertEquals(2, ((java.net.Inet6Address) IpLiteral.parseScopedOrNull("fe80::1%2")).getScopeId());
+        assertEquals(IpLiteral.parse("fd00::1"), IpLiteral.parseScopedOrNull("fd00::1"));
+        for (String s : new String[] {"10.0.0.1%2", "fe80::1%", "fe80::1%eth 0", "localhost%1", "fe80::1%no-such-if"}) {
+            assertNull(IpLiteral.parseScopedOrNull(s), s);
+        }
         assertEquals("not an IPv4 or IPv6 address: \"bad??\"", assertThrows(IllegalArgumentException.class, () -> IpLiteral.parse("bad\u0000\n")).getMessage());
     }
 }

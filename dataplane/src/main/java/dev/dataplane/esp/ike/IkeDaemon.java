@@ -142,9 +142,7 @@ public final class IkeDaemon implements AutoCloseable {
                 if (!sa.conn.name().equals(name) || sa.state == IkeSa.State.DEAD) continue;
                 n++;
                 if (sa.state == IkeSa.State.ESTABLISHED) {
-                    byte[] body = new byte[] {1, 0, 0, 0};   // Delete: protocol IKE, no SPI, count 0
-                    sa.state = IkeSa.State.DELETING;
-                    request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, body)), r -> remove(sa, "terminated"));
+                    deleteIke(sa, "terminated");
                 } else {
                     remove(sa, "terminated");
                 }
@@ -1020,9 +1018,7 @@ public final class IkeDaemon implements AutoCloseable {
         takeOver(sa, n);
         sa.state = IkeSa.State.REKEYED;
         later(() -> {   // the peer should delete it at once (§2.18); if its DELETE never comes, we do it
-            if (sa.state != IkeSa.State.REKEYED) return;
-            sa.state = IkeSa.State.DELETING;
-            request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, new byte[] {1, 0, 0, 0})), r -> remove(sa, "rekeyed"));
+            if (sa.state == IkeSa.State.REKEYED) deleteIke(sa, "rekeyed");
         }, REKEYED_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -1129,9 +1125,14 @@ public final class IkeDaemon implements AutoCloseable {
             n.nr = nP.body();
             n.deriveRekeyed(sa.skD, dh.shared(keValue(keP.body(), group)));
             takeOver(sa, n);
-            sa.state = IkeSa.State.DELETING;
-            request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, new byte[] {1, 0, 0, 0})), r2 -> remove(sa, "rekeyed"));
+            deleteIke(sa, "rekeyed");
         });
+    }
+
+    /** Tells the peer the IKE SA goes (a Delete of protocol IKE, no SPI, count 0), then removes it with its CHILD SAs. */
+    private void deleteIke(IkeSa sa, String why) {
+        sa.state = IkeSa.State.DELETING;
+        request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, new byte[] {1, 0, 0, 0})), r -> remove(sa, why));
     }
 
     /** The error a response carries, by name, or null. */
