@@ -12,15 +12,23 @@ import java.util.List;
  * Flags of `dataplane bench`. {@code paths} empty means every path; {@code extra} are the rows added with
  * --wireguard-go and --ours, measured after the built-in ones.
  */
-record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path out, List<String> paths, boolean quick,
-                    List<WireGuardPath> extra) {
+record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int warmUpSeconds, Path out, List<String> paths,
+                    boolean quick, List<WireGuardPath> extra) {
+    /**
+     * TCP through a path before its measured steps, so that the numbers are a long-running device's. A fresh JVM
+     * compiles its packet path for seconds, and on two busy cores its compiler threads wait their turn: with 4 s,
+     * hot loops were still being compiled (and deoptimised) during the first measured transfer, which read
+     * 1.60-1.80 Gbit/s against 2.13-2.24 after 14 s in interleaved runs (docs/benchmarks.md).
+     */
+    static final int DEFAULT_WARM_UP_SECONDS = 12;
     static final String USAGE = """
             Usage: dataplane bench [--quick] [--runs N] [--seconds S] [--out DIR] [--paths a,b,...]
-                                   [--wireguard-go NAME=BINARY]... [--ours 'NAME=ARGS']...
+                                   [--warm-up S] [--wireguard-go NAME=BINARY]... [--ours 'NAME=ARGS']...
 
               --quick        one run, 2-second transfers (a smoke test; default: 3 runs of 5 s)
               --runs N       repeat every measurement N times and report medians (default 3)
               --seconds S    length of each TCP transfer (default 5, --quick 2)
+              --warm-up S    seconds of TCP through each path before its measured steps (default WARM)
               --out DIR      where bench-<timestamp>/ goes (default: results/ under the repository)
               --paths LIST   only these paths, comma-separated: %s
               --wireguard-go NAME=BINARY
@@ -31,7 +39,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
                              one more row of ours: ARGS are device flags (--workers 4), JVM flags
                              (one dash: -XX:ActiveProcessorCount=8, -D..., -agentpath:...), taskset:CPUS to pin both
                              devices, jar:PATH to run another build's dataplane.jar (A/B in one run)
-            """;
+            """.replace("WARM", String.valueOf(DEFAULT_WARM_UP_SECONDS));
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -41,7 +49,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
 
     static BenchOptions parse(String[] args, Path defaultOut) throws UsageException {
         boolean quick = false;
-        Integer runs = null, seconds = null;
+        Integer runs = null, seconds = null, warmUp = null;
         Path out = defaultOut;
         List<String> paths = List.of();
         List<WireGuardPath> extra = new ArrayList<>();
@@ -51,6 +59,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
                 case "--quick" -> quick = true;
                 case "--runs" -> runs = number(args, ++i, a, 1, 50);
                 case "--seconds" -> seconds = number(args, ++i, a, 1, 60);
+                case "--warm-up" -> warmUp = number(args, ++i, a, 0, 120);
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--paths" -> paths = List.of(value(args, ++i, a).split(","));
                 case "--wireguard-go" -> extra.add(wireguardGo(value(args, ++i, a)));
@@ -59,7 +68,9 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, Path ou
             }
         }
         int tcp = seconds != null ? seconds : quick ? 2 : 5;
-        return new BenchOptions(runs != null ? runs : quick ? 1 : 3, tcp, quick ? 2 : 3, 10, out, paths, quick, List.copyOf(extra));
+        int warm = warmUp != null ? warmUp : DEFAULT_WARM_UP_SECONDS;
+        return new BenchOptions(runs != null ? runs : quick ? 1 : 3, tcp, quick ? 2 : 3, 10, warm, out, paths, quick,
+                List.copyOf(extra));
     }
 
     private static WireGuardPath wireguardGo(String spec) throws UsageException {

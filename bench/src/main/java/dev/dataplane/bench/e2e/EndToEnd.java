@@ -33,12 +33,6 @@ public final class EndToEnd {
             StrongSwanPath::new);
     /** Ratios in the table are against these (and every extra wireguard-go row), when they were measured. */
     static final List<String> REFERENCES = List.of("wireguard-go", "kernel-vxlan", "strongswan");
-    /**
-     * A transfer before the measured steps. A fresh JVM compiles its packet path for several seconds: with 1 s,
-     * the compiler threads still took about a quarter of our process's CPU samples during the first measured
-     * transfer, which a device that runs for days never pays.
-     */
-    private static final int WARM_UP_SECONDS = 4;
     private static final int INTERRUPTED = 130;
 
     private final BenchOptions options;
@@ -162,7 +156,7 @@ public final class EndToEnd {
         try {
             try {
                 // a fresh JVM spends its first seconds in the JIT; a transfer first keeps that out of the numbers
-                Iperf.tcp(e, WARM_UP_SECONDS, 1);
+                if (options.warmUpSeconds() > 0) Iperf.tcp(e, options.warmUpSeconds(), 1);
             } catch (IOException | RuntimeException | InterruptedException ex) {
                 out.println(prefix + fail(into, "warm-up", ex));
                 progress.skip(steps.size());
@@ -204,7 +198,7 @@ public final class EndToEnd {
         settings.put("udp_seconds", options.udpSeconds());
         settings.put("udp_payload_bytes", Step.SMALL_PAYLOAD);
         settings.put("pings", options.pings());
-        settings.put("warm_up_seconds", WARM_UP_SECONDS);
+        settings.put("warm_up_seconds", options.warmUpSeconds());
         settings.put("elapsed", elapsed);
         settings.put("cpu_method", "busy jiffies (user+nice+system+irq+softirq, all CPUs, /proc/stat) over the"
                 + " 1-stream iperf3 client run, divided by the Gbit the receiver got");
