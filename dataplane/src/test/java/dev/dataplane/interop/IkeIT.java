@@ -2,6 +2,7 @@ package dev.dataplane.interop;
 
 import dev.dataplane.demo.StrongSwanPeer;
 import dev.dataplane.netns.Netns;
+import dev.dataplane.uapi.ControlClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,50 @@ class IkeIT {
         assertTrue(ping(b, OUR_POD, CHARON_POD, 5) && ping(a, CHARON_POD, OUR_POD, 5), ourLog());
     }
 
+    /**
+     * Rekeys that cross (RFC 7296 §2.8, §2.25): charon starts a CHILD rekey and then an IKE rekey, and each time
+     * ours starts the same rekey while charon's request still waits (our device handles CREATE_CHILD_SA requests
+     * 1.5 s late). Charon sees the collision; ours completes first and then refuses charon's request, which came
+     * for an SA it is deleting or has deleted (§2.25): each end keeps exactly one IKE SA and one CHILD SA, and
+     * traffic flows.
+     */
+    @Test
+    void crossingRekeysWithCharonLeaveOneSaOnEachEnd() throws Exception {
+        String psk = psk();
+        startBoth(FLANNEL_IKE, FLANNEL_ESP, true, psk, psk, List.of("-Ddataplane.ikeCreateChildDelayMs=1500"), "");
+        waitEstablished();
+        for (String[] rekey : List.of(new String[] {"--child", "net", "CHILD_REKEY"}, new String[] {"--ike", "flannel", "IKE_REKEY"})) {
+            Thread charonRekey = Thread.ofPlatform().start(() -> {
+                try {
+                    charon.swanctl("--rekey", rekey[0], rekey[1]);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            int requests = count(charon.log(), "generating CREATE_CHILD_SA request");
+            for (int i = 0; i < 100 && count(charon.log(), "generating CREATE_CHILD_SA request") == requests; i++) Thread.sleep(20);
+            // charon's request is on its way and waits at ours: ours starts the same rekey straight away (no ctl JVM to start)
+            assertTrue(ControlClient.send(iface, "ike rekey " + rekey[1]).ok());
+            charonRekey.join(30_000);
+            assertTrue(eventually(charon::log, "detected " + rekey[2] + " collision"), charon.log());
+        }
+        awaitLog("CHILD_SA net rekeyed", 1, "IKE_SA rekeyed", 1);
+        Thread.sleep(2000);   // the DELETEs of the old SAs
+        assertOneSaEach(ctl("ike", "list"), charon.swanctl("--list-sas"));
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 10) && ping(a, CHARON_POD, OUR_POD, 5), ourLog() + "\n" + charon.log());
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    private void assertOneSaEach(String ours, String charons) {
+        assertEquals(1, ours.split("ESTABLISHED", -1).length - 1, "our IKE SAs: " + ours + "\n" + ourLog());
+        assertEquals(1, ours.split("reqid", -1).length - 1, "our CHILD SAs: " + ours + "\n" + ourLog());
+        assertEquals(1, charons.split("ESTABLISHED", -1).length - 1, "charon's IKE SAs: " + charons);
+        assertEquals(1, charons.split("INSTALLED", -1).length - 1, "charon's CHILD SAs: " + charons);
+    }
+
     /** Waits up to 20 s until our log has {@code n1} lines matching {@code r1} and {@code n2} matching {@code r2}; then exactly those. */
     private void awaitLog(String r1, int n1, String r2, int n2) throws Exception {
         java.util.regex.Pattern p1 = java.util.regex.Pattern.compile(r1), p2 = java.util.regex.Pattern.compile(r2);
@@ -275,6 +320,59 @@ class IkeIT {
         Thread.sleep(1000);
         assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
         assertTrue(a.exec(OurMode.ctl(theirs, "ike", "list")).contains("AES_GCM_16_256/ECP_256"), a.exec(OurMode.ctl(theirs, "ike", "list")));
+    }
+
+    /**
+     * Both ends of ours rekey the same CHILD SA at once, then the same IKE SA (CREATE_CHILD_SA requests handled and
+     * answered late, so that each end takes the other's request while its own waits): each sees the collision, both agree by
+     * the nonces which new SA is redundant (§2.8.1, §2.8.2), one SA of each kind is left on each end, and a CHILD
+     * rekey after that still works on the surviving IKE SA.
+     */
+    @Test
+    void simultaneousRekeysOfOursWithOursAgreeOnTheSurvivor() throws Exception {
+        String psk = psk(), theirs = OurVxlan.uniqueName("ike");
+        String proposals = "aes256gcm16-prfsha256-ecp256";
+        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
+        Files.writeString(confA, swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", proposals, proposals, "none", psk));
+        Files.writeString(confB, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", proposals, proposals, "start", psk));
+        // requests handled 0.3 s late (both ends have sent theirs before either takes the other's), answers sent
+        // 0.6 s after that (each takes the other's request while its own waits)
+        List<String> late = List.of("-Ddataplane.ikeCreateChildDelayMs=300", "-Ddataplane.ikeCreateChildAnswerDelayMs=600");
+        OurMode.start(a, theirs, dir, late, List.of("--mode", "esp", "--swanctl", confA.toString()));
+        a.exec("ip", "link", "set", theirs, "up");
+        ours = OurMode.start(b, iface, dir, late, List.of("--mode", "esp", "--swanctl", confB.toString()));
+        b.exec("ip", "link", "set", iface, "up");
+        Listing theirList = () -> a.exec(OurMode.ctl(theirs, "ike", "list"));
+        waitEstablishedWith(theirList);
+        Listing theirLog = () -> Files.readString(dir.resolve(theirs + ".log"));
+        for (String[] rekey : List.of(new String[] {"net", "CHILD_SA net rekey collision"}, new String[] {"flannel", "IKE_SA rekey collision"})) {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                    ControlClient.send(theirs, "ike rekey " + rekey[0]);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            go.countDown();
+            assertTrue(ControlClient.send(iface, "ike rekey " + rekey[0]).ok());
+            other.join(10_000);
+            assertTrue(eventually(this::ourLog, rekey[1]) && eventually(theirLog, rekey[1]), ourLog() + "\n---\n" + theirLog.get());
+            // exactly one end found its own SA redundant
+            assertEquals(1, count(ourLog() + theirLog.get(), rekey[1] + ": ours is redundant"), ourLog() + "\n---\n" + theirLog.get());
+            Thread.sleep(1500);   // the DELETEs
+            for (String list : List.of(ctl("ike", "list"), theirList.get())) {
+                assertEquals(1, list.split("ESTABLISHED", -1).length - 1, list + "\n" + ourLog() + "\n---\n" + theirLog.get());
+                assertEquals(1, list.split("reqid", -1).length - 1, list + "\n" + ourLog() + "\n---\n" + theirLog.get());
+            }
+            assertTrue(ping(b, OUR_POD, CHARON_POD, 10) && ping(a, CHARON_POD, OUR_POD, 5), ourLog() + "\n---\n" + theirLog.get());
+        }
+        int rekeyed = count(ourLog(), "CHILD_SA net rekeyed");
+        assertTrue(ControlClient.send(iface, "ike rekey net").ok());
+        for (int i = 0; i < 50 && count(ourLog(), "CHILD_SA net rekeyed") == rekeyed; i++) Thread.sleep(100);
+        assertEquals(rekeyed + 1, count(ourLog(), "CHILD_SA net rekeyed"), ourLog());
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
     }
 
     @Test

@@ -50,6 +50,12 @@ public final class IkeDaemon implements AutoCloseable {
     /** Encrypted messages longer than this go out in fragments (RFC 7383) when the peer supports them. */
     private static final int FRAGMENT_SIZE = Integer.getInteger("dataplane.ikeFragmentSize", 1280);
     private static final int MAX_FRAGMENTS = 32;
+    /**
+     * For tests, so that two rekeys cross for certain: CREATE_CHILD_SA requests are handled this much later (a slow
+     * peer), or handled at once and answered this much later (a slow path).
+     */
+    private static final long CREATE_CHILD_DELAY_MS = Long.getLong("dataplane.ikeCreateChildDelayMs", 0),
+            CREATE_CHILD_ANSWER_DELAY_MS = Long.getLong("dataplane.ikeCreateChildAnswerDelayMs", 0);
 
     private final EspDevice device;
     private final SwanctlConfig config;
@@ -207,7 +213,7 @@ public final class IkeDaemon implements AutoCloseable {
             dropped.incrementAndGet();
             return;
         }
-        thread.execute(() -> {
+        Runnable handle = () -> {
             queued.decrementAndGet();
             try {
                 receive(msg, from, natT);
@@ -220,7 +226,14 @@ public final class IkeDaemon implements AutoCloseable {
                             + " (" + dropped.get() + " dropped so far; at most one such line per 10 s)");
                 }
             }
-        });
+        };
+        if (CREATE_CHILD_DELAY_MS > 0 && isCreateChildRequest(msg)) thread.schedule(handle, CREATE_CHILD_DELAY_MS, TimeUnit.MILLISECONDS);
+        else thread.execute(handle);
+    }
+
+    /** The IKE header's exchange type (offset 18) is CREATE_CHILD_SA and its flags (offset 19) lack the Response bit. */
+    private static boolean isCreateChildRequest(byte[] msg) {
+        return msg.length >= 28 && msg[18] == IkeMessage.CREATE_CHILD_SA && (msg[19] & IkeMessage.FLAG_RESPONSE) == 0;
     }
 
     private void send(IkeSa sa, byte[] msg) {
@@ -371,6 +384,10 @@ public final class IkeDaemon implements AutoCloseable {
         sa.lastResponse = msg;
         sa.lastResponseId = request.messageId;
         sa.expectedRequestId = request.messageId + 1;
+        if (CREATE_CHILD_ANSWER_DELAY_MS > 0 && exchange == IkeMessage.CREATE_CHILD_SA) {
+            later(() -> msg.forEach(d -> send(sa, d)), CREATE_CHILD_ANSWER_DELAY_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
         msg.forEach(d -> send(sa, d));
     }
 
@@ -823,8 +840,9 @@ public final class IkeDaemon implements AutoCloseable {
     /**
      * Keys (§2.17: KEYMAT = prf+(SK_d, [g^ir] | Ni | Nr), initiator-to-responder first), the two SAs, and — unless it
      * replaces a CHILD SA whose reqid it takes over ({@code reqid} > 0), so the policies stay — policies and routes.
+     * Returns the CHILD SA, or null if the device refused it.
      */
-    private void installChild(IkeSa sa, SwanctlConfig.Child child, int spiIn, int spiOut, Proposal p, List<TrafficSelector> tsi,
+    private ChildSa installChild(IkeSa sa, SwanctlConfig.Child child, int spiIn, int spiOut, Proposal p, List<TrafficSelector> tsi,
                               List<TrafficSelector> tsr, byte[] dhSecret, byte[] ni, byte[] nr, int reuseReqid, boolean weInitiated) {
         Proposal.Transform encr = p.get(Proposal.ENCR);
         boolean chacha = encr.id() == dev.dataplane.crypto.ike.IkeProtection.ENCR_CHACHA20_POLY1305;
@@ -843,7 +861,7 @@ public final class IkeDaemon implements AutoCloseable {
             device.addNegotiatedSa(them, us, spiIn, reqid, aead, inKey, 128, sa.peer.getPort(), NAT_T_PORT);
         } catch (RuntimeException e) {
             log.accept("ike: " + sa.describe() + ": installing the CHILD_SA failed: " + e.getMessage());
-            return;
+            return null;
         } finally {
             for (byte[] k : List.of(keymat, toResponder, toInitiator)) Arrays.fill(k, (byte) 0);
             if (dhSecret != null) Arrays.fill(dhSecret, (byte) 0);
@@ -867,6 +885,7 @@ public final class IkeDaemon implements AutoCloseable {
         log.accept("ike: " + sa.describe() + ": CHILD_SA " + child.name() + (reuseReqid > 0 ? " rekeyed" : " established")
                 + ", SPIs " + String.format("%08x_i %08x_o", spiIn, spiOut)
                 + ", " + c.algorithm() + ", " + localTs + " === " + remoteTs);
+        return c;
     }
 
     private void removeChild(IkeSa sa, ChildSa c) {
@@ -884,6 +903,7 @@ public final class IkeDaemon implements AutoCloseable {
             for (TrafficSelector r : c.remoteTs()) routes.remove(r);
         }
         sa.children.remove(c);
+        sa.closingChildren.remove(c.spiIn());
         log.accept("ike: " + sa.describe() + ": CHILD_SA " + c.config().name() + " " + String.format("%08x_i", c.spiIn()) + " deleted");
     }
 
@@ -917,9 +937,38 @@ public final class IkeDaemon implements AutoCloseable {
     private void scheduleChildRekey(IkeSa sa, ChildSa c) {
         long after = jitter(c.config().rekeySeconds());
         if (after <= 0) return;
+        later(() -> rekeyChildOf(c), after, TimeUnit.MILLISECONDS);
+    }
+
+    /** Rekeys c on the IKE SA that holds it now: an IKE rekey since the timer was set moved it to the new one. */
+    private void rekeyChildOf(ChildSa c) {
+        IkeSa owner = ownerOf(c);
+        if (owner != null && owner.state == IkeSa.State.ESTABLISHED) rekeyChild(owner, c);
+    }
+
+    private IkeSa ownerOf(ChildSa c) {
+        for (IkeSa sa : sas.values()) if (sa.children.contains(c)) return sa;
+        return null;
+    }
+
+    /** Runs a step that sends a request now if no request of ours is in flight on sa, else once it is (a window of one, §2.3). */
+    private void whenIdle(IkeSa sa, Runnable step) {
+        if (sa.state == IkeSa.State.DEAD) return;
+        if (sa.pendingRequest == null) step.run();
+        else later(() -> whenIdle(sa, step), 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * After a rekey collision the peer deletes c (its redundant SA, or the old one it won the right to delete); if
+     * its DELETE never comes, we delete c ourselves.
+     */
+    private void expectPeerDeletes(ChildSa c) {
         later(() -> {
-            if (sa.state == IkeSa.State.ESTABLISHED && sa.children.contains(c)) rekeyChild(sa, c);
-        }, after, TimeUnit.MILLISECONDS);
+            IkeSa owner = ownerOf(c);
+            if (owner != null && !owner.closingChildren.contains(c.spiIn())) whenIdle(owner, () -> {
+                if (owner.children.contains(c)) deleteChild(owner, c);
+            });
+        }, REKEYED_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Milliseconds until a rekey: the configured time minus up to a tenth, so that two peers seldom rekey at once. */
@@ -951,6 +1000,10 @@ public final class IkeDaemon implements AutoCloseable {
             if (n.type() != Notify.REKEY_SA) continue;
             int spi = n.spi().length == 4 ? ByteBuffer.wrap(n.spi()).getInt() : 0;
             old = sa.children.stream().filter(c -> c.spiOut() == spi).findFirst().orElse(null);
+            if (old != null && sa.closingChildren.contains(old.spiIn())) {   // we are deleting it (§2.25.1)
+                respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(Notify.payload(Notify.TEMPORARY_FAILURE, new byte[0])));
+                return;
+            }
             if (old == null) {
                 respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(new Payload(IkeMessage.NOTIFY, false,
                         new Notify(Proposal.ESP, n.spi(), Notify.CHILD_SA_NOT_FOUND, new byte[0]).encode())));
@@ -988,8 +1041,13 @@ public final class IkeDaemon implements AutoCloseable {
         out.add(new Payload(IkeMessage.TSI, false, TrafficSelector.encode(c.tsi)));
         out.add(new Payload(IkeMessage.TSR, false, TrafficSelector.encode(c.tsr)));
         respond(sa, m, IkeMessage.CREATE_CHILD_SA, out);
-        installChild(sa, c.child, spiIn, ByteBuffer.wrap(c.proposal.spi()).getInt(), c.proposal, c.tsi, c.tsr, shared, nP.body(), nr,
-                old == null ? 0 : old.reqid(), false);
+        ChildSa made = installChild(sa, c.child, spiIn, ByteBuffer.wrap(c.proposal.spi()).getInt(), c.proposal, c.tsi, c.tsr, shared,
+                nP.body(), nr, old == null ? 0 : old.reqid(), false);
+        RekeyCollision ours = old == null ? null : sa.childRekeys.get(old.spiIn());
+        if (ours != null && made != null) {   // the peer rekeyed the CHILD SA we are rekeying (§2.8.1)
+            ours.peersChild = made;
+            ours.crossedBy(nP.body(), nr);
+        }
     }
 
     private void respondIkeRekey(IkeSa sa, IkeMessage m, List<Proposal> offered, byte[] ni, Payload keP) {
@@ -1015,29 +1073,48 @@ public final class IkeDaemon implements AutoCloseable {
         respond(sa, m, IkeMessage.CREATE_CHILD_SA, List.of(new Payload(IkeMessage.SA, false, Proposal.encodeAll(List.of(n.chosen))),
                 new Payload(IkeMessage.NONCE, false, n.nr), new Payload(IkeMessage.KE, false, ke(group, dh.publicValue()))));
         n.deriveRekeyed(sa.skD, shared);
-        takeOver(sa, n);
-        sa.state = IkeSa.State.REKEYED;
-        later(() -> {   // the peer should delete it at once (§2.18); if its DELETE never comes, we do it
-            if (sa.state == IkeSa.State.REKEYED) deleteIke(sa, "rekeyed");
-        }, REKEYED_GRACE_SECONDS, TimeUnit.SECONDS);
+        adopt(sa, n);
+        if (sa.ikeRekey != null) {
+            // The peer rekeyed the IKE SA we are rekeying (§2.8.2): the CHILD SAs stay on the old one until our exchange
+            // ends and says which new IKE SA survives.
+            sa.ikeRekey.peersIke = n;
+            sa.ikeRekey.crossedBy(ni, n.nr);
+            sa.state = IkeSa.State.REKEYED;
+            return;
+        }
+        moveChildren(sa, n);
+        retire(sa);
     }
 
-    /** The new IKE SA of a rekey takes the old one's CHILD SAs; the old one waits for its DELETE. */
-    private void takeOver(IkeSa old, IkeSa n) {
-        n.children.addAll(old.children);
-        old.children.clear();
+    /** sa was replaced by a rekey the peer started: the peer deletes it (§2.18); if its DELETE never comes, we do. */
+    private void retire(IkeSa sa) {
+        if (sa.state == IkeSa.State.DEAD) return;   // the peer's DELETE came first
+        sa.state = IkeSa.State.REKEYED;
+        later(() -> whenIdle(sa, () -> {
+            if (sa.state == IkeSa.State.REKEYED) deleteIke(sa, "rekeyed");
+        }), REKEYED_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The new IKE SA of a rekey of old starts answering and keeping time. */
+    private void adopt(IkeSa old, IkeSa n) {
         sas.put(n.localSpi(), n);
         established(n);
         log.accept("ike: " + old.describe() + ": IKE_SA rekeyed, now " + n.describe());
     }
 
+    private static void moveChildren(IkeSa from, IkeSa to) {
+        to.children.addAll(from.children);
+        from.children.clear();
+    }
+
     private void rekeyChild(IkeSa sa, ChildSa old) {
+        if (sa.childRekeys.containsKey(old.spiIn()) || sa.closingChildren.contains(old.spiIn())) return;
         if (sa.pendingRequest != null) {   // one exchange at a time: try again shortly
-            later(() -> {
-                if (sa.state == IkeSa.State.ESTABLISHED && sa.children.contains(old)) rekeyChild(sa, old);
-            }, 1, TimeUnit.SECONDS);
+            later(() -> rekeyChildOf(old), 1, TimeUnit.SECONDS);
             return;
         }
+        RekeyCollision collision = new RekeyCollision();
+        sa.childRekeys.put(old.spiIn(), collision);
         int spiIn = randomEspSpi();
         byte[] ni = nonce();
         List<Proposal> offer = espOffer(old.config(), spiIn, true);
@@ -1053,6 +1130,7 @@ public final class IkeDaemon implements AutoCloseable {
         payloads.add(new Payload(IkeMessage.TSI, false, TrafficSelector.encode(old.localTs())));   // TSi: the exchange initiator's side
         payloads.add(new Payload(IkeMessage.TSR, false, TrafficSelector.encode(old.remoteTs())));
         request(sa, IkeMessage.CREATE_CHILD_SA, payloads, r -> {
+            sa.childRekeys.remove(old.spiIn());
             String refused = refusal(r);
             Payload saP = r.first(IkeMessage.SA), nP = r.first(IkeMessage.NONCE), keP = r.first(IkeMessage.KE);
             Payload tsi = r.first(IkeMessage.TSI), tsr = r.first(IkeMessage.TSR);
@@ -1074,14 +1152,26 @@ public final class IkeDaemon implements AutoCloseable {
                 }
                 shared = dh.shared(keValue(keP.body(), group));
             }
-            installChild(sa, old.config(), spiIn, ByteBuffer.wrap(chosen.spi()).getInt(), chosen, TrafficSelector.parse(tsi.body()),
-                    TrafficSelector.parse(tsr.body()), shared, ni, nP.body(), old.reqid(), true);
-            deleteChild(sa, old);
+            ChildSa mine = installChild(sa, old.config(), spiIn, ByteBuffer.wrap(chosen.spi()).getInt(), chosen,
+                    TrafficSelector.parse(tsi.body()), TrafficSelector.parse(tsr.body()), shared, ni, nP.body(), old.reqid(), true);
+            if (mine != null && collision.happened()) {
+                boolean oursGoes = collision.oursIsRedundant(ni, nP.body());
+                log.accept("ike: " + sa.describe() + ": CHILD_SA " + old.config().name() + " rekey collision: "
+                        + (oursGoes ? "ours is redundant, deleting it" : "the peer's is redundant, the peer deletes it"));
+                if (oursGoes) {
+                    deleteChild(sa, mine);
+                    expectPeerDeletes(old);   // the surviving exchange's initiator deletes the old SA
+                    return;
+                }
+                expectPeerDeletes(collision.peersChild);
+            }
+            if (sa.children.contains(old)) deleteChild(sa, old);
         });
     }
 
     /** Tells the peer a CHILD SA goes (our inbound SPI), then removes it. */
     private void deleteChild(IkeSa sa, ChildSa c) {
+        sa.closingChildren.add(c.spiIn());
         byte[] d = ByteBuffer.allocate(8).put((byte) Proposal.ESP).put((byte) 4).putShort((short) 1).putInt(c.spiIn()).array();
         request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, d)), r -> {
             if (sa.children.contains(c)) removeChild(sa, c);
@@ -1089,6 +1179,7 @@ public final class IkeDaemon implements AutoCloseable {
     }
 
     private void rekeyIke(IkeSa sa) {
+        if (sa.ikeRekey != null) return;
         if (sa.pendingRequest != null) {
             later(() -> {
                 if (sa.state == IkeSa.State.ESTABLISHED) rekeyIke(sa);
@@ -1103,8 +1194,11 @@ public final class IkeDaemon implements AutoCloseable {
         List<Payload> payloads = List.of(new Payload(IkeMessage.SA, false, Proposal.encodeAll(offer)), new Payload(IkeMessage.NONCE, false, ni),
                 new Payload(IkeMessage.KE, false, ke(group, dh.publicValue())));
         sas.put(spi, sa);   // reserve the SPI until the exchange ends
+        RekeyCollision collision = new RekeyCollision();
+        sa.ikeRekey = collision;
         request(sa, IkeMessage.CREATE_CHILD_SA, payloads, r -> {
             sas.remove(spi);
+            sa.ikeRekey = null;
             String refused = refusal(r);
             Payload saP = r.first(IkeMessage.SA), nP = r.first(IkeMessage.NONCE), keP = r.first(IkeMessage.KE);
             if (refused != null || saP == null || nP == null || keP == null) {
@@ -1124,13 +1218,40 @@ public final class IkeDaemon implements AutoCloseable {
             n.ni = ni;
             n.nr = nP.body();
             n.deriveRekeyed(sa.skD, dh.shared(keValue(keP.body(), group)));
-            takeOver(sa, n);
+            if (!collision.happened()) {
+                adopt(sa, n);
+                moveChildren(sa, n);
+                deleteIke(sa, "rekeyed");
+                return;
+            }
+            // The peer's rekey crossed ours (respondIkeRekey): the new IKE SA of the exchange with the lowest nonce
+            // goes, deleted by its initiator; the other takes the CHILD SAs, and its initiator deletes the old one.
+            IkeSa theirs = collision.peersIke;
+            if (collision.oursIsRedundant(ni, nP.body())) {
+                log.accept("ike: " + sa.describe() + ": IKE_SA rekey collision: ours is redundant, deleting it");
+                sas.put(n.localSpi(), n);
+                n.state = IkeSa.State.ESTABLISHED;
+                deleteIke(n, "redundant after a rekey collision");
+                moveChildren(sa, theirs);
+                if (sa.deletedByPeer) remove(sa, "deleted by the peer");
+                else retire(sa);
+                return;
+            }
+            log.accept("ike: " + sa.describe() + ": IKE_SA rekey collision: the peer's is redundant, the peer deletes it");
+            adopt(sa, n);
+            moveChildren(sa, n);
+            moveChildren(theirs, n);   // none, unless the peer deleted the old SA as if it had won
+            retire(theirs);
             deleteIke(sa, "rekeyed");
         });
     }
 
     /** Tells the peer the IKE SA goes (a Delete of protocol IKE, no SPI, count 0), then removes it with its CHILD SAs. */
     private void deleteIke(IkeSa sa, String why) {
+        if (sa.deletedByPeer) {
+            remove(sa, "deleted by the peer");
+            return;
+        }
         sa.state = IkeSa.State.DELETING;
         request(sa, IkeMessage.INFORMATIONAL, List.of(new Payload(IkeMessage.DELETE, false, new byte[] {1, 0, 0, 0})), r -> remove(sa, why));
     }
@@ -1213,6 +1334,13 @@ public final class IkeDaemon implements AutoCloseable {
             }
         }
         respond(sa, m, IkeMessage.INFORMATIONAL, deleteIke ? List.of() : out);
+        if (deleteIke && sa.ikeRekey != null && sa.ikeRekey.happened()) {
+            // The peer won a rekey collision and deletes the old IKE SA before our crossing exchange has ended: its new
+            // IKE SA takes the CHILD SAs; ours is settled (and the old one removed) when our response comes.
+            sa.deletedByPeer = true;
+            moveChildren(sa, sa.ikeRekey.peersIke);
+            return;
+        }
         if (deleteIke) {
             boolean restart = sa.conn.remote() != null && sa.children.stream().anyMatch(c -> c.config().restarts(false));
             remove(sa, "deleted by the peer");

@@ -10,7 +10,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One IKE SA (RFC 7296): who started it, its SPIs and peer, the exchange in progress, and once IKE_SA_INIT is
@@ -37,6 +41,14 @@ final class IkeSa {
     byte[] skD, skPi, skPr;
     IkeProtection protectOut, protectIn;
     final List<ChildSa> children = new ArrayList<>();
+    /** CHILD SAs we are rekeying, by their inbound SPI, with what a crossing rekey of the peer made. */
+    final Map<Integer, RekeyCollision> childRekeys = new HashMap<>();
+    /** CHILD SAs whose DELETE we sent, by inbound SPI: a rekey of one of them gets TEMPORARY_FAILURE (§2.25.1). */
+    final Set<Integer> closingChildren = new HashSet<>();
+    /** Our rekey of this IKE SA while it is in flight, with what a crossing rekey of the peer made. */
+    RekeyCollision ikeRekey;
+    /** The peer deleted this IKE SA while our crossing rekey of it was in flight: removed once that ends. */
+    boolean deletedByPeer;
     /** The CHILD SA being set up in IKE_AUTH (initiator): its config and our SPI. */
     SwanctlConfig.Child pendingChild;
     int pendingChildSpi;
