@@ -375,6 +375,32 @@ class IkeIT {
         assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
     }
 
+    /** Rekeys on their own timers: a CHILD SA keeps rekeying after the IKE SA that negotiated it was rekeyed. */
+    @Test
+    void childSasKeepRekeyingOnTheirTimersAfterAnIkeRekey() throws Exception {
+        String psk = psk(), theirs = OurVxlan.uniqueName("ike"), proposals = "aes256gcm16-prfsha256-ecp256";
+        // IKE SA every 3 s, CHILD SA every 5 s (each minus up to a tenth): the first CHILD rekey comes after an IKE rekey
+        java.util.function.UnaryOperator<String> quick = conf -> conf.replace("rekey_time = 1h", "rekey_time = 5s")
+                .replace("keyingtries = 1", "keyingtries = 1\n        rekey_time = 3s");
+        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
+        Files.writeString(confA, quick.apply(swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", proposals, proposals, "none", psk)));
+        Files.writeString(confB, quick.apply(swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", proposals, proposals, "start", psk)));
+        OurMode.start(a, theirs, dir, List.of("--mode", "esp", "--swanctl", confA.toString()));
+        a.exec("ip", "link", "set", theirs, "up");
+        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", confB.toString()));
+        b.exec("ip", "link", "set", iface, "up");
+        waitEstablishedWith(() -> a.exec(OurMode.ctl(theirs, "ike", "list")));
+        String both = "";
+        for (int i = 0; i < 150; i++) {
+            both = ourLog() + Files.readString(dir.resolve(theirs + ".log"));
+            if (count(both, "CHILD_SA net rekeyed") >= 2 && count(both, "IKE_SA rekeyed") >= 4) break;
+            Thread.sleep(100);
+        }
+        assertTrue(count(both, "IKE_SA rekeyed") >= 4, both);      // two IKE rekeys, logged at both ends
+        assertTrue(count(both, "CHILD_SA net rekeyed") >= 2, both); // a CHILD rekey after them, at both ends
+        assertTrue(ping(b, OUR_POD, CHARON_POD, 10), ourLog());
+    }
+
     @Test
     void overAnIpv6UnderlayWithIpv6AndIpv4Inside() throws Exception {
         a.exec("ip", "addr", "add", "fd00:198::1/64", "dev", "va", "nodad");
