@@ -95,18 +95,22 @@ final class Poly1305Lanes {
                     r4 = LongVector.fromArray(S, k, 16).and(M32);
             LongVector s1 = LongVector.fromArray(S, k, 20).and(M32), s2 = LongVector.fromArray(S, k, 24).and(M32),
                     s3 = LongVector.fromArray(S, k, 28).and(M32), s4 = LongVector.fromArray(S, k, 32).and(M32);
-            LongVector d0 = a0.mul(r0).add(a1.mul(s4)).add(a2.mul(s3)).add(a3.mul(s2)).add(a4.mul(s1));
-            LongVector d1 = a0.mul(r1).add(a1.mul(r0)).add(a2.mul(s4)).add(a3.mul(s3)).add(a4.mul(s2));
-            LongVector d2 = a0.mul(r2).add(a1.mul(r1)).add(a2.mul(r0)).add(a3.mul(s4)).add(a4.mul(s3));
-            LongVector d3 = a0.mul(r3).add(a1.mul(r2)).add(a2.mul(r1)).add(a3.mul(r0)).add(a4.mul(s4));
-            LongVector d4 = a0.mul(r4).add(a1.mul(r3)).add(a2.mul(r2)).add(a3.mul(r1)).add(a4.mul(r0));
-            LongVector c = d0.lanewise(VectorOperators.LSHR, 26); a0 = d0.and(M26);
-            d1 = d1.add(c); c = d1.lanewise(VectorOperators.LSHR, 26); a1 = d1.and(M26);
-            d2 = d2.add(c); c = d2.lanewise(VectorOperators.LSHR, 26); a2 = d2.and(M26);
-            d3 = d3.add(c); c = d3.lanewise(VectorOperators.LSHR, 26); a3 = d3.and(M26);
-            d4 = d4.add(c); c = d4.lanewise(VectorOperators.LSHR, 26); a4 = d4.and(M26);
-            a0 = a0.add(c.lanewise(VectorOperators.LSHL, 2).add(c)); c = a0.lanewise(VectorOperators.LSHR, 26); a0 = a0.and(M26);
-            a1 = a1.add(c);
+            // The loop is bound by the latency from one group's accumulator to the next, so the sums are trees and
+            // the carries run as two interleaved chains (d3 -> d4 -> d0 -> d1 and d0 -> d1 -> d2 -> d3), leaving
+            // d1 and d4 a few bits over 26, which the next products still hold (each sum stays below 2^61).
+            LongVector d0 = a0.mul(r0).add(a1.mul(s4)).add(a2.mul(s3).add(a3.mul(s2))).add(a4.mul(s1));
+            LongVector d1 = a0.mul(r1).add(a1.mul(r0)).add(a2.mul(s4).add(a3.mul(s3))).add(a4.mul(s2));
+            LongVector d2 = a0.mul(r2).add(a1.mul(r1)).add(a2.mul(r0).add(a3.mul(s4))).add(a4.mul(s3));
+            LongVector d3 = a0.mul(r3).add(a1.mul(r2)).add(a2.mul(r1).add(a3.mul(r0))).add(a4.mul(s4));
+            LongVector d4 = a0.mul(r4).add(a1.mul(r3)).add(a2.mul(r2).add(a3.mul(r1))).add(a4.mul(r0));
+            LongVector c = d3.lanewise(VectorOperators.LSHR, 26), e = d0.lanewise(VectorOperators.LSHR, 26);
+            d3 = d3.and(M26); d4 = d4.add(c); d0 = d0.and(M26); d1 = d1.add(e);
+            c = d4.lanewise(VectorOperators.LSHR, 26); e = d1.lanewise(VectorOperators.LSHR, 26);
+            d4 = d4.and(M26); d0 = d0.add(c.lanewise(VectorOperators.LSHL, 2).add(c)); d1 = d1.and(M26); d2 = d2.add(e);
+            c = d0.lanewise(VectorOperators.LSHR, 26); e = d2.lanewise(VectorOperators.LSHR, 26);
+            a0 = d0.and(M26); a1 = d1.add(c); a2 = d2.and(M26); d3 = d3.add(e);
+            c = d3.lanewise(VectorOperators.LSHR, 26);
+            a3 = d3.and(M26); a4 = d4.add(c);
         }
         a0.intoArray(l, 0); a1.intoArray(l, 4); a2.intoArray(l, 8); a3.intoArray(l, 12); a4.intoArray(l, 16);
     }
