@@ -69,8 +69,9 @@ class FlannelAgentIT {
 
         void start(String... extra) throws IOException, InterruptedException {
             Files.deleteIfExists(run.resolve("flannel/subnet.env"));
+            // a dead endpoint first (nothing listens there in the node's namespace): every call falls over to the next
             List<String> cmd = new ArrayList<>(List.of("dataplane", "flannel", "agent",
-                    "--etcd-endpoints", etcd.endpoint, "--public-ip", publicIp(), "--public-ipv6", publicIpv6()));
+                    "--etcd-endpoints", "http://127.0.0.1:9," + etcd.endpoint, "--public-ip", publicIp(), "--public-ipv6", publicIpv6()));
             cmd.addAll(List.of(extra));
             agent = FlannelExtension.startInNode(ns, run, flanneldEnv, cmd, run.resolve("agent.log"));
             for (int i = 0; i < 300 && !Files.exists(run.resolve("flannel/subnet.env")); i++) {

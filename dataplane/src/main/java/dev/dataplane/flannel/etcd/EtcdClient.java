@@ -121,68 +121,55 @@ public final class EtcdClient {
         create.put("key", b64(prefix));
         create.put("range_end", b64(prefixEnd(prefix)));
         create.put("start_revision", Long.toString(fromRevision));
-        IOException last = null;
-        for (URI endpoint : endpoints) {
-            HttpRequest req = HttpRequest.newBuilder(endpoint.resolve("/v3/watch"))
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("create_request", create)))).build();
-            HttpResponse<Stream<String>> resp;
-            try {
-                resp = http.send(req, HttpResponse.BodyHandlers.ofLines());
-            } catch (IOException e) {
-                last = e;
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-            if (resp.statusCode() != 200) throw new IOException("etcd " + endpoint + " /v3/watch: HTTP " + resp.statusCode());
-            try (Stream<String> lines = resp.body()) {
-                for (String line : (Iterable<String>) lines::iterator) {
-                    if (line.isBlank()) continue;
-                    Map<String, Object> msg = Json.object(Json.parse(line), "watch response");
-                    if (msg.get("error") != null) throw new IOException("etcd watch: " + Json.write(msg.get("error")));
-                    Map<String, Object> result = Json.object(msg.getOrDefault("result", Map.of()), "watch result");
-                    if (Boolean.TRUE.equals(result.get("canceled")) || result.get("compact_revision") != null) return;
-                    if (!(result.get("events") instanceof List<?> l) || l.isEmpty()) continue;
-                    List<Event> batch = new ArrayList<>(l.size());
-                    for (Object o : l) {
-                        Map<String, Object> e = Json.object(o, "event");
-                        batch.add(new Event("DELETE".equals(e.get("type")), keyValue(Json.object(e.get("kv"), "event kv"))));
-                    }
-                    events.accept(batch);
+        // a watch is a stream that stays open: no call timeout
+        HttpResponse<Stream<String>> resp = post("/v3/watch", Map.of("create_request", create), null, HttpResponse.BodyHandlers.ofLines());
+        if (resp.statusCode() != 200) throw new IOException("etcd " + resp.uri() + ": HTTP " + resp.statusCode());
+        try (Stream<String> lines = resp.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.isBlank()) continue;
+                Map<String, Object> msg = Json.object(Json.parse(line), "watch response");
+                if (msg.get("error") != null) throw new IOException("etcd watch: " + Json.write(msg.get("error")));
+                Map<String, Object> result = Json.object(msg.getOrDefault("result", Map.of()), "watch result");
+                if (Boolean.TRUE.equals(result.get("canceled")) || result.get("compact_revision") != null) return;
+                if (!(result.get("events") instanceof List<?> l) || l.isEmpty()) continue;
+                List<Event> batch = new ArrayList<>(l.size());
+                for (Object o : l) {
+                    Map<String, Object> e = Json.object(o, "event");
+                    batch.add(new Event("DELETE".equals(e.get("type")), keyValue(Json.object(e.get("kv"), "event kv"))));
                 }
-            } catch (IllegalArgumentException e) {
-                throw new IOException("etcd watch: " + e.getMessage());
-            } catch (java.io.UncheckedIOException e) {
-                throw e.getCause();
+                events.accept(batch);
             }
-            return;
+        } catch (IllegalArgumentException e) {
+            throw new IOException("etcd watch: " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        throw last;
     }
 
     private Map<String, Object> call(String path, Map<String, Object> body) throws IOException {
+        HttpResponse<String> resp = post(path, body, CALL_TIMEOUT, HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) throw new IOException("etcd " + resp.uri() + ": HTTP " + resp.statusCode() + " " + resp.body().strip());
+        try {
+            return Json.object(Json.parse(resp.body()), "etcd response");
+        } catch (IllegalArgumentException e) {
+            throw new IOException("etcd " + resp.uri() + ": " + e.getMessage());
+        }
+    }
+
+    /** POSTs body as JSON to path on the first endpoint that answers at all (whatever its status). */
+    private <T> HttpResponse<T> post(String path, Map<String, Object> body, Duration timeout, HttpResponse.BodyHandler<T> handler)
+            throws IOException {
         IOException last = null;
         for (URI endpoint : endpoints) {
-            HttpRequest req = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(CALL_TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
-            HttpResponse<String> resp;
+            HttpRequest.Builder req = HttpRequest.newBuilder(endpoint.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            if (timeout != null) req.timeout(timeout);
             try {
-                resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+                return http.send(req.build(), handler);
             } catch (IOException e) {
                 last = new IOException("etcd " + endpoint + ": " + e, e);
-                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
-            }
-            if (resp.statusCode() != 200) {
-                throw new IOException("etcd " + endpoint + path + ": HTTP " + resp.statusCode() + " " + resp.body().strip());
-            }
-            try {
-                return Json.object(Json.parse(resp.body()), "etcd response");
-            } catch (IllegalArgumentException e) {
-                throw new IOException("etcd " + endpoint + path + ": " + e.getMessage());
             }
         }
         throw last;
