@@ -9,8 +9,12 @@ import dev.dataplane.tun.PacketBatch;
  * read {@link #batch} afresh for every batch.
  */
 final class GrowingBatch {
-    /** Packets per batched read and send: enough to amortise syscalls, small enough to stay in cache. */
-    static final int BATCH = 64;
+    /**
+     * Packets per batched read and send: enough to amortise syscalls, small enough to stay in cache. 64 cut one
+     * 45-segment UDP GRO message in two at every other batch, so received TCP runs went up to TUN as shorter
+     * super-packets; 128 measured 2.51 vs 2.18 Gbit/s with 4 streams (2.11 vs 2.04 with 1), 256 less than 128.
+     */
+    static final int BATCH = 128;
     /** A 9000-byte jumbo packet plus headers. */
     static final int JUMBO_SLOT = 9216;
     /** Largest buffer: a 65535-byte packet (the most a TUN device or a UDP datagram holds) plus headers. */
