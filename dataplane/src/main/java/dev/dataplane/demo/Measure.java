@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 public final class Measure {
     private static final Pattern RTT = Pattern.compile("= ([0-9.]+)/([0-9.]+)/([0-9.]+)/");
     private static final Pattern BPS = Pattern.compile("\"bits_per_second\":\\s*([0-9.eE+]+)");
+    private static final Pattern BYTES = Pattern.compile("\"bytes\":\\s*([0-9]+)");
 
     private Measure() {}
 
@@ -32,6 +33,39 @@ public final class Measure {
             if (from.status("ping", "-c", "1", "-W", "1", target) == 0) return (System.nanoTime() - start) / 1_000_000;
         }
         return -1;
+    }
+
+    /** What a fixed-size iperf3 transfer moved: the bytes the server counted, and at what rate. */
+    public record Transfer(long bytesReceived, double gbps) {
+        /**
+         * iperf3 finished sending all {@code bytes} (so TCP got most of them acknowledged across the path) and the
+         * server counted at least half: it stops counting when the client says it is done, while the tail of the
+         * data may still be in flight or in the client's socket buffer.
+         */
+        public boolean delivered(long bytes) {
+            return bytesReceived >= bytes / 2;
+        }
+    }
+
+    /**
+     * iperf3 TCP from client namespace to server namespace, {@code bytes} of data rather than a time: the bytes
+     * the server received (all of them unless something is broken) and the rate, or -1s if iperf3 failed or took
+     * more than {@code timeoutSeconds}.
+     */
+    public static Transfer iperfBytes(Netns client, Netns server, String serverAddr, long bytes, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Process srv = server.start(Map.of(), null, "iperf3", "-s", "-1", "-B", serverAddr);
+        try {
+            Thread.sleep(300);
+            Netns.Result r = client.result("timeout", String.valueOf(timeoutSeconds), "iperf3", "-c", serverAddr,
+                    "-n", String.valueOf(bytes), "-J");
+            int at = r.output().indexOf("\"sum_received\"");
+            if (r.status() != 0 || at < 0) return new Transfer(-1, -1);
+            Matcher b = BYTES.matcher(r.output().substring(at)), bps = BPS.matcher(r.output().substring(at));
+            return new Transfer(b.find() ? Long.parseLong(b.group(1)) : -1, bps.find() ? Double.parseDouble(bps.group(1)) / 1e9 : -1);
+        } finally {
+            srv.destroy();
+        }
     }
 
     /** iperf3 TCP throughput in Gbit/s from client namespace to server namespace, for {@code seconds}. */

@@ -76,11 +76,12 @@ class WireGuardDeviceIT {
         try (Tunnel t = up("ipf", peer, workers)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long[] before = transfer(t);
-            double ab = Measure.iperfGbps(t.a, t.b, Tunnel.INNER_B, 10, 1);
-            double ba = Measure.iperfGbps(t.b, t.a, Tunnel.INNER_A, 10, 1);
-            System.out.printf("workers=%d: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", workers, peer, ab, peer, ba);
-            assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
-            assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
+            Measure.Transfer ab = Measure.iperfBytes(t.a, t.b, Tunnel.INNER_B, 64 << 20, 120);
+            Measure.Transfer ba = Measure.iperfBytes(t.b, t.a, Tunnel.INNER_A, 64 << 20, 120);
+            System.out.printf("workers=%d: iperf3 64 MB ours->%s at %.2f Gbit/s, %s->ours at %.2f Gbit/s%n", workers, peer, ab.gbps(),
+                    peer, ba.gbps());
+            assertTrue(ab.delivered(64 << 20), "ours -> peer: " + ab);
+            assertTrue(ba.delivered(64 << 20), "peer -> ours: " + ba);
             long[] after = transfer(t);
             assertTrue(after[0] > before[0] + 10_000_000 && after[1] > before[1] + 10_000_000,
                     "wg show transfer rises: before rx/tx " + before[0] + "/" + before[1] + " after " + after[0] + "/" + after[1]);
