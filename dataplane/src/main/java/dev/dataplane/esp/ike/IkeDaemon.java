@@ -367,8 +367,11 @@ public final class IkeDaemon implements AutoCloseable {
             if (sa.pendingRequest != msg || sa.state == IkeSa.State.DEAD) return;
             if (tries + 1 >= RETRANSMIT_TRIES) {
                 log.accept("ike: " + sa.describe() + ": no answer after " + RETRANSMIT_TRIES + " tries; giving up");
+                // our rekey crossed the peer's, whose new IKE SA answers: the CHILD SAs waiting here go on with it
+                if (sa.ikeRekey != null && sa.ikeRekey.happened()) moveChildren(sa, sa.ikeRekey.peersIke);
                 boolean restart = sa.conn.remote() != null && sa.children.stream().anyMatch(c -> c.config().restarts(true));
-                boolean wasUp = sa.state == IkeSa.State.ESTABLISHED || sa.state == IkeSa.State.DELETING;
+                // REKEYED: replaced by the peer's rekey, so not a failed set-up to be tried again
+                boolean wasUp = sa.state == IkeSa.State.ESTABLISHED || sa.state == IkeSa.State.DELETING || sa.state == IkeSa.State.REKEYED;
                 remove(sa, "peer not responding");
                 if (wasUp && restart) restartLater(sa.conn, "dpd_action");
                 else if (!wasUp) retryLater(sa.conn, sa.initiator);
