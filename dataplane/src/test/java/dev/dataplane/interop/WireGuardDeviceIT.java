@@ -76,12 +76,11 @@ class WireGuardDeviceIT {
         try (Tunnel t = up("ipf", peer, workers)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long[] before = transfer(t);
-            Measure.Transfer ab = Measure.iperfBytes(t.a, t.b, Tunnel.INNER_B, 64 << 20, 120);
-            Measure.Transfer ba = Measure.iperfBytes(t.b, t.a, Tunnel.INNER_A, 64 << 20, 120);
-            System.out.printf("workers=%d: iperf3 64 MB ours->%s at %.2f Gbit/s, %s->ours at %.2f Gbit/s%n", workers, peer, ab.gbps(),
-                    peer, ba.gbps());
-            assertTrue(ab.delivered(64 << 20), "ours -> peer: " + ab);
-            assertTrue(ba.delivered(64 << 20), "peer -> ours: " + ba);
+            double ab = Measure.iperfGbps(t.a, t.b, Tunnel.INNER_B, 10, 1);
+            double ba = Measure.iperfGbps(t.b, t.a, Tunnel.INNER_A, 10, 1);
+            System.out.printf("workers=%d: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", workers, peer, ab, peer, ba);
+            assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
+            assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
             long[] after = transfer(t);
             assertTrue(after[0] > before[0] + 10_000_000 && after[1] > before[1] + 10_000_000,
                     "wg show transfer rises: before rx/tx " + before[0] + "/" + before[1] + " after " + after[0] + "/" + after[1]);
@@ -96,13 +95,6 @@ class WireGuardDeviceIT {
     void rekeysMidStreamWithoutStalling(Impl peer) throws Exception {
         // ours initiates and rekeys every 2 s; the stream must keep flowing through several key changes
         try (Tunnel t = up("rky", peer, INLINE, "-Ddataplane.rekeyAfterTime=2")) {
-            assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
-            // Only the initiator of the current keys rekeys on sending (as in wireguard-go), and the peer's first
-            // packets on its new interface sometimes start the session before ours does: start ours' session afresh,
-            // so that ours initiates it (the peer keeps its old keys and has no reason to start another).
-            t.a.exec("wg", "set", t.ifA, "peer", t.pubB, "remove");
-            t.a.exec("wg", "set", t.ifA, "peer", t.pubB, "endpoint", Tunnel.UNDERLAY_B + ":" + Tunnel.PORT,
-                    "allowed-ips", Tunnel.INNER_B + "/32," + Tunnel.INNER6_B + "/128");
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long firstHandshake = latestHandshake(t);
             // rekeys come at most every REKEY_TIMEOUT (5 s); 12 s leaves room for one retransmission
