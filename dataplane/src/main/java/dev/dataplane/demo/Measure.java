@@ -3,6 +3,8 @@ package dev.dataplane.demo;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,37 +51,44 @@ public final class Measure {
 
     /**
      * iperf3 TCP from client namespace to server namespace, {@code bytes} of data rather than a time: the bytes
-     * the server received (all of them unless something is broken) and the rate, or -1s if iperf3 failed or took
-     * more than {@code timeoutSeconds}.
+     * the server counted (see {@link Transfer#delivered}) and the rate, or -1s if iperf3 failed or took more than
+     * {@code timeoutSeconds}.
      */
     public static Transfer iperfBytes(Netns client, Netns server, String serverAddr, long bytes, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Netns.Result r = iperf(client, server, serverAddr, timeoutSeconds, "-n", String.valueOf(bytes));
+        String received = r.status() == 0 ? received(r.output()) : null;
+        if (received == null) return new Transfer(-1, -1);
+        Matcher b = BYTES.matcher(received), bps = BPS.matcher(received);
+        return new Transfer(b.find() ? Long.parseLong(b.group(1)) : -1, bps.find() ? Double.parseDouble(bps.group(1)) / 1e9 : -1);
+    }
+
+    /** iperf3 TCP throughput in Gbit/s from client namespace to server namespace, for {@code seconds}. */
+    public static double iperfGbps(Netns client, Netns server, String serverAddr, int seconds, int streams) throws IOException, InterruptedException {
+        Netns.Result r = iperf(client, server, serverAddr, seconds + 15, "-t", String.valueOf(seconds), "-P", String.valueOf(streams));
+        if (r.status() != 0) throw new IOException("iperf3 -c " + serverAddr + " failed (" + r.status() + "): " + r.output().strip());
+        String received = received(r.output());
+        Matcher m = BPS.matcher(received == null ? r.output() : received);
+        return m.find() ? Double.parseDouble(m.group(1)) / 1e9 : -1;
+    }
+
+    /** One iperf3 client run with a JSON report against a one-off server in the other namespace, killed after the timeout. */
+    private static Netns.Result iperf(Netns client, Netns server, String serverAddr, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
         Process srv = server.start(Map.of(), null, "iperf3", "-s", "-1", "-B", serverAddr);
         try {
             Thread.sleep(300);
-            Netns.Result r = client.result("timeout", String.valueOf(timeoutSeconds), "iperf3", "-c", serverAddr,
-                    "-n", String.valueOf(bytes), "-J");
-            int at = r.output().indexOf("\"sum_received\"");
-            if (r.status() != 0 || at < 0) return new Transfer(-1, -1);
-            Matcher b = BYTES.matcher(r.output().substring(at)), bps = BPS.matcher(r.output().substring(at));
-            return new Transfer(b.find() ? Long.parseLong(b.group(1)) : -1, bps.find() ? Double.parseDouble(bps.group(1)) / 1e9 : -1);
+            List<String> cmd = new ArrayList<>(List.of("timeout", String.valueOf(timeoutSeconds), "iperf3", "-c", serverAddr, "-J"));
+            cmd.addAll(List.of(args));
+            return client.result(cmd.toArray(String[]::new));
         } finally {
             srv.destroy();
         }
     }
 
-    /** iperf3 TCP throughput in Gbit/s from client namespace to server namespace, for {@code seconds}. */
-    public static double iperfGbps(Netns client, Netns server, String serverAddr, int seconds, int streams) throws IOException, InterruptedException {
-        Process srv = server.start(Map.of(), null, "iperf3", "-s", "-1", "-B", serverAddr);
-        try {
-            Thread.sleep(300);
-            String json = client.exec("timeout", String.valueOf(seconds + 15), "iperf3", "-c", serverAddr,
-                    "-t", String.valueOf(seconds), "-P", String.valueOf(streams), "-J");
-            int at = json.indexOf("\"sum_received\"");
-            Matcher m = BPS.matcher(at < 0 ? json : json.substring(at));
-            return m.find() ? Double.parseDouble(m.group(1)) / 1e9 : -1;
-        } finally {
-            srv.destroy();
-        }
+    /** The receiver's totals and what follows them in an iperf3 JSON report, or null if it has none. */
+    private static String received(String json) {
+        int at = json.indexOf("\"sum_received\"");
+        return at < 0 ? null : json.substring(at);
     }
 }

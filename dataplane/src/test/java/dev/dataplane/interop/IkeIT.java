@@ -302,17 +302,7 @@ class IkeIT {
 
     @Test
     void oursWithOursOverIke() throws Exception {
-        String psk = psk(), theirs = OurVxlan.uniqueName("ike");
-        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
-        Files.writeString(confA, swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", "aes256gcm16-prfsha256-ecp256",
-                "aes256gcm16-prfsha256-ecp256", "none", psk));
-        Files.writeString(confB, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", "aes256gcm16-prfsha256-ecp256",
-                "aes256gcm16-prfsha256-ecp256", "start", psk));
-        OurMode.start(a, theirs, dir, List.of("--mode", "esp", "--swanctl", confA.toString()));
-        a.exec("ip", "link", "set", theirs, "up");
-        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", confB.toString()));
-        b.exec("ip", "link", "set", iface, "up");
-        waitEstablishedWith(() -> a.exec(OurMode.ctl(theirs, "ike", "list")));
+        String theirs = startOursAtBothEnds(conf -> conf, List.of());
         assertTrue(ping(b, OUR_POD, CHARON_POD, 20), ourLog());
         assertTrue(ping(a, CHARON_POD, OUR_POD, 5), ourLog());
         ctl("ike", "rekey", "net");
@@ -330,20 +320,11 @@ class IkeIT {
      */
     @Test
     void simultaneousRekeysOfOursWithOursAgreeOnTheSurvivor() throws Exception {
-        String psk = psk(), theirs = OurVxlan.uniqueName("ike");
-        String proposals = "aes256gcm16-prfsha256-ecp256";
-        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
-        Files.writeString(confA, swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", proposals, proposals, "none", psk));
-        Files.writeString(confB, swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", proposals, proposals, "start", psk));
         // requests handled 0.3 s late (both ends have sent theirs before either takes the other's), answers sent
         // 0.6 s after that (each takes the other's request while its own waits)
-        List<String> late = List.of("-Ddataplane.ikeCreateChildDelayMs=300", "-Ddataplane.ikeCreateChildAnswerDelayMs=600");
-        OurMode.start(a, theirs, dir, late, List.of("--mode", "esp", "--swanctl", confA.toString()));
-        a.exec("ip", "link", "set", theirs, "up");
-        ours = OurMode.start(b, iface, dir, late, List.of("--mode", "esp", "--swanctl", confB.toString()));
-        b.exec("ip", "link", "set", iface, "up");
+        String theirs = startOursAtBothEnds(conf -> conf,
+                List.of("-Ddataplane.ikeCreateChildDelayMs=300", "-Ddataplane.ikeCreateChildAnswerDelayMs=600"));
         Listing theirList = () -> a.exec(OurMode.ctl(theirs, "ike", "list"));
-        waitEstablishedWith(theirList);
         Listing theirLog = () -> Files.readString(dir.resolve(theirs + ".log"));
         for (String[] rekey : List.of(new String[] {"net", "CHILD_SA net rekey collision"}, new String[] {"flannel", "IKE_SA rekey collision"})) {
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -378,18 +359,9 @@ class IkeIT {
     /** Rekeys on their own timers: a CHILD SA keeps rekeying after the IKE SA that negotiated it was rekeyed. */
     @Test
     void childSasKeepRekeyingOnTheirTimersAfterAnIkeRekey() throws Exception {
-        String psk = psk(), theirs = OurVxlan.uniqueName("ike"), proposals = "aes256gcm16-prfsha256-ecp256";
         // IKE SA every 3 s, CHILD SA every 5 s (each minus up to a tenth): the first CHILD rekey comes after an IKE rekey
-        java.util.function.UnaryOperator<String> quick = conf -> conf.replace("rekey_time = 1h", "rekey_time = 5s")
-                .replace("keyingtries = 1", "keyingtries = 1\n        rekey_time = 3s");
-        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
-        Files.writeString(confA, quick.apply(swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", proposals, proposals, "none", psk)));
-        Files.writeString(confB, quick.apply(swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", proposals, proposals, "start", psk)));
-        OurMode.start(a, theirs, dir, List.of("--mode", "esp", "--swanctl", confA.toString()));
-        a.exec("ip", "link", "set", theirs, "up");
-        ours = OurMode.start(b, iface, dir, List.of("--mode", "esp", "--swanctl", confB.toString()));
-        b.exec("ip", "link", "set", iface, "up");
-        waitEstablishedWith(() -> a.exec(OurMode.ctl(theirs, "ike", "list")));
+        String theirs = startOursAtBothEnds(conf -> conf.replace("rekey_time = 1h", "rekey_time = 5s")
+                .replace("keyingtries = 1", "keyingtries = 1\n        rekey_time = 3s"), List.of());
         String both = "";
         for (int i = 0; i < 150; i++) {
             both = ourLog() + Files.readString(dir.resolve(theirs + ".log"));
@@ -420,6 +392,24 @@ class IkeIT {
         assertTrue(ping(b, OUR_POD, CHARON_POD, 5), ourLog());
         assertTrue(ping(a, "fd00:42:1::1", "fd00:42:2::1", 5), ourLog());
         assertTrue(ctl("ike", "list").contains("fd00:198:0:0:0:0:0:1") || ctl("ike", "list").contains("fd00:198::1"), ctl("ike", "list"));
+    }
+
+    /**
+     * Ours in place of charon too (namespace a, 198.18.0.1, initiated by ours in b), AES-GCM-256 and ECP-256 for IKE
+     * and ESP; {@code edit} changes both ends' swanctl.conf, {@code jvm} are both devices' JVM flags. Returns once
+     * both ends have a CHILD SA; the result is a's device name.
+     */
+    private String startOursAtBothEnds(java.util.function.UnaryOperator<String> edit, List<String> jvm) throws Exception {
+        String psk = psk(), theirs = OurVxlan.uniqueName("ike"), proposals = "aes256gcm16-prfsha256-ecp256";
+        Path confA = dir.resolve("a.conf"), confB = dir.resolve("b.conf");
+        Files.writeString(confA, edit.apply(swanctl(CHARON, US, "10.42.1.0/24", "10.42.2.0/24", proposals, proposals, "none", psk)));
+        Files.writeString(confB, edit.apply(swanctl(US, CHARON, "10.42.2.0/24", "10.42.1.0/24", proposals, proposals, "start", psk)));
+        OurMode.start(a, theirs, dir, jvm, List.of("--mode", "esp", "--swanctl", confA.toString()));
+        a.exec("ip", "link", "set", theirs, "up");
+        ours = OurMode.start(b, iface, dir, jvm, List.of("--mode", "esp", "--swanctl", confB.toString()));
+        b.exec("ip", "link", "set", iface, "up");
+        waitEstablishedWith(() -> a.exec(OurMode.ctl(theirs, "ike", "list")));
+        return theirs;
     }
 
     private interface Listing {
