@@ -10,6 +10,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.dataplane.netns.NetnsThread;
+
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,12 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WireGuardDeviceIT {
     private static final int INLINE = 0;
     private static final int RING = 2;
+    private static final int METRICS_PORT = 9587;
     private static Path logs;
 
-    /** Ours in {@code workers} mode (both ends, when the peer is ours too). */
+    /** Ours in {@code workers} mode (both ends, when the peer is ours too), its metrics on {@link #METRICS_PORT}. */
     private static Tunnel up(String tag, Impl peer, int workers, String... jvmFlags) throws Exception {
         Tunnel.Launch ours = new Tunnel.Launch(Impl.OURS, null, List.of(), List.of(jvmFlags),
-                List.of("--workers", String.valueOf(workers)));
+                List.of("--workers", String.valueOf(workers), "--metrics", "127.0.0.1:" + METRICS_PORT));
         return Tunnel.up(tag, ours, peer == Impl.OURS ? ours : Tunnel.Launch.wireguardGo("wireguard-go"), logs);
     }
 
@@ -96,6 +101,13 @@ class WireGuardDeviceIT {
         // ours initiates and rekeys every 2 s; the stream must keep flowing through several key changes
         try (Tunnel t = up("rky", peer, INLINE, "-Ddataplane.rekeyAfterTime=2")) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
+            // Only the initiator of the current keys rekeys on sending (as in wireguard-go), and the peer's first
+            // packets on its new interface sometimes start the session before ours does: start ours' session afresh,
+            // so that ours initiates it (the peer keeps its old keys and has no reason to start another).
+            t.a.exec("wg", "set", t.ifA, "peer", t.pubB, "remove");
+            t.a.exec("wg", "set", t.ifA, "peer", t.pubB, "endpoint", Tunnel.UNDERLAY_B + ":" + Tunnel.PORT,
+                    "allowed-ips", Tunnel.INNER_B + "/32," + Tunnel.INNER6_B + "/128");
+            assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long firstHandshake = latestHandshake(t);
             // rekeys come at most every REKEY_TIMEOUT (5 s); 12 s leaves room for one retransmission
             String json = iperfJson(t, 12);
@@ -106,7 +118,9 @@ class WireGuardDeviceIT {
                 assertTrue(Long.parseLong(m.group(1)) > 0, "an interval with no data: the stream stalled");
             }
             assertTrue(intervals >= 12, "iperf3 reported " + intervals + " intervals");
-            assertTrue(latestHandshake(t) > firstHandshake, "handshakes happened during the stream");
+            String state = handshakeState(t);
+            System.out.println("rekeys mid-stream with " + peer + ": " + state);
+            assertTrue(latestHandshake(t) > firstHandshake, () -> "handshakes happened during the stream; " + state);
         }
     }
 
@@ -150,6 +164,25 @@ class WireGuardDeviceIT {
         } finally {
             srv.destroy();
         }
+    }
+
+    /** What each end knows of its handshakes, for a failure message. */
+    private static String handshakeState(Tunnel t) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            sb.append("peer's latest handshake: ").append(t.b.exec("wg", "show", t.ifB, "latest-handshakes").strip());
+            String metrics = NetnsThread.call(t.a.name(), () -> {
+                try (Socket s = new Socket("127.0.0.1", METRICS_PORT)) {
+                    s.getOutputStream().write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                }
+            });
+            metrics.lines().filter(l -> !l.startsWith("#") && (l.contains("handshake") || l.contains("drops") && !l.endsWith(" 0")))
+                    .forEach(l -> sb.append("; ").append(l.replaceAll("interface=\"[^\"]*\",?|public_key=\"[^\"]*\"", "").replace("{}", "")));
+        } catch (Exception e) {
+            sb.append(" (").append(e).append(')');
+        }
+        return sb.toString();
     }
 
     private static long latestHandshake(Tunnel t) throws Exception {
