@@ -28,7 +28,8 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
               --quick        one run, 2-second transfers (a smoke test; default: 3 runs of 5 s)
               --runs N       repeat every measurement N times and report medians (default 3)
               --seconds S    length of each TCP transfer (default 5, --quick 2)
-              --warm-up S    seconds of TCP through each path before its measured steps (default WARM)
+              --warm-up S    seconds of traffic through each path before its measured steps: bulk TCP,
+                             then each step's kind of traffic once, then bulk TCP again (default WARM)
               --out DIR      where bench-<timestamp>/ goes (default: results/ under the repository)
               --paths LIST   only these paths, comma-separated: %s
               --wireguard-go NAME=BINARY

@@ -1,5 +1,7 @@
 package dev.dataplane.bench.e2e;
 
+import dev.dataplane.demo.Measure;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -155,8 +157,7 @@ public final class EndToEnd {
         guard.track(e);
         try {
             try {
-                // a fresh JVM spends its first seconds in the JIT; a transfer first keeps that out of the numbers
-                if (options.warmUpSeconds() > 0) Iperf.tcp(e, options.warmUpSeconds(), 1);
+                if (options.warmUpSeconds() > 0) warmUp(e, options.warmUpSeconds());
             } catch (IOException | RuntimeException | InterruptedException ex) {
                 out.println(prefix + fail(into, "warm-up", ex));
                 progress.skip(steps.size());
@@ -177,6 +178,24 @@ public final class EndToEnd {
             e.close();
             guard.track(null);
         }
+    }
+
+    /**
+     * About {@code seconds} of traffic before the measured steps. A fresh JVM spends its first seconds in the JIT,
+     * and C2 compiles each hot method for the branches seen so far: the first small packet, new connection or
+     * second flow after a long bulk transfer hits a branch compiled as never taken, and the method falls back to
+     * the interpreter and is compiled again (`-Xlog:deoptimization=debug`: the AEAD, checksum, coalescing and
+     * sendmmsg methods all did so as the first measured transfer began, with C2 taking 12-16 % of the device's CPU
+     * in it). So the warm-up sends every kind of traffic the steps send, then bulk data again while C2 recompiles.
+     */
+    private static void warmUp(Endpoints e, int seconds) throws IOException, InterruptedException {
+        int bulk = Math.max(1, seconds - 6);
+        Iperf.tcp(e, bulk, 1);
+        if (seconds <= bulk) return;
+        Iperf.tcp(e, 2, 4);
+        Measure.pingRttMs(e.client(), e.serverAddr(), 3);
+        Iperf.udp(e, 1, Step.SMALL_PAYLOAD);
+        Iperf.tcp(e, 3, 1);
     }
 
     /** Records a failed step (its metrics stay NaN for this run) and returns the line to print. */
