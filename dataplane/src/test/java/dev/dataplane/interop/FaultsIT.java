@@ -10,10 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -138,14 +135,7 @@ class FaultsIT {
     }
 
     private static long metric(Netns ns, String regex) throws IOException {
-        String text = NetnsThread.call(ns.name(), () -> {
-            try (Socket s = new Socket("127.0.0.1", METRICS_PORT)) {
-                s.getOutputStream().write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                try (InputStream in = s.getInputStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-            }
-        });
+        String text = MetricsScrape.fetch(ns.name(), METRICS_PORT);
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), "no " + regex);
         return Long.parseLong(m.group(1));

@@ -9,13 +9,9 @@ import dev.dataplane.netns.NetnsThread;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -67,7 +63,7 @@ class HandshakeFloodIT {
 
             assertTrue(sent > 10_000, "the flood ran: " + sent);
             assertTrue(during > 0.01, "data kept flowing during the flood: " + during + " Gbit/s");
-            String metrics = NetnsThread.call(t.b.name(), HandshakeFloodIT::scrape);
+            String metrics = MetricsScrape.fetch(t.b.name(), METRICS_PORT);
             long cookies = value(metrics, "dataplane_cookie_replies_sent_total\\{[^}]*} (\\d+)");
             long invalid = value(metrics, "reason=\"handshake_invalid\"} (\\d+)");
             long queueFull = value(metrics, "reason=\"handshake_queue_full\"} (\\d+)");
@@ -108,18 +104,6 @@ class HandshakeFloodIT {
             }
         }
         return sent;
-    }
-
-    /** GET /metrics over a plain socket, from inside the namespace (its loopback is not ours). */
-    private static String scrape() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", METRICS_PORT)) {
-            OutputStream out = s.getOutputStream();
-            out.write("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            try (InputStream in = s.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
     }
 
     private static long value(String text, String regex) {

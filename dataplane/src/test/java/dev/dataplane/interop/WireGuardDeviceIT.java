@@ -10,10 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.dataplane.netns.NetnsThread;
-
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -176,12 +172,7 @@ class WireGuardDeviceIT {
         try {
             sb.append("peer's latest handshake: ").append(t.b.exec("wg", "show", t.ifB, "latest-handshakes").strip());
             sb.append("; peer's UDP receive-buffer drops: ").append(udpRcvbufErrors(t.b.exec("cat", "/proc/net/snmp")));
-            String metrics = NetnsThread.call(t.a.name(), () -> {
-                try (Socket s = new Socket("127.0.0.1", METRICS_PORT)) {
-                    s.getOutputStream().write("GET /metrics HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                }
-            });
+            String metrics = MetricsScrape.fetch(t.a.name(), METRICS_PORT);
             metrics.lines().filter(l -> !l.startsWith("#") && (l.contains("handshake") || l.contains("drops") && !l.endsWith(" 0")))
                     .forEach(l -> sb.append("; ").append(l.replaceAll("interface=\"[^\"]*\",?|public_key=\"[^\"]*\"", "").replace("{}", "")));
         } catch (Exception e) {
