@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A network namespace made for a test, the demo or the benchmark, with a unique name. Closing it kills the
@@ -18,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Netns implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final long TIMEOUT_S = 60;
+    /** Names {@link #create} gives: dp-PREFIX-PID-N (tun's own test namespaces are dp-tun-…, with a shortened PID). */
+    private static final Pattern OURS = Pattern.compile("dp-(?!tun-).+-(\\d+)-\\d+");
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
     private final String name;
     private final List<Process> processes = new ArrayList<>();
@@ -28,6 +34,7 @@ public final class Netns implements AutoCloseable {
 
     /** Creates "dp-PREFIX-PID-N" with its loopback up. */
     public static Netns create(String prefix) throws IOException {
+        if (SWEPT.compareAndSet(false, true)) deleteOrphans();
         String name = "dp-" + prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
         run(List.of("ip", "netns", "add", name));
         Netns ns = new Netns(name);
@@ -42,6 +49,26 @@ public final class Netns implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * Deletes the namespaces of a process that made them here and died without closing them (killed: no
+     * {@code finally} ran, and a tap or veth is left inside). Their names carry that PID; a namespace whose maker
+     * still runs, or with a process still inside (not ours to kill), is left alone.
+     */
+    static void deleteOrphans() {
+        try {
+            for (String line : run(List.of("ip", "netns", "list")).split("\n")) {
+                String name = line.strip().split("\\s+")[0];    // "NAME (id: N)"
+                Matcher m = OURS.matcher(name);
+                if (!m.matches() || ProcessHandle.of(Long.parseLong(m.group(1))).isPresent()) continue;
+                if (!run(List.of("ip", "netns", "pids", name)).isBlank()) continue;
+                run(List.of("ip", "netns", "delete", name));
+                System.err.println("deleted namespace " + name + ", left behind by process " + m.group(1) + " (no longer running)");
+            }
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("warning: could not look for namespaces left behind: " + e.getMessage());
+        }
     }
 
     /** Runs a command inside the namespace and returns its stdout; fails with its output if it fails. */
