@@ -73,7 +73,7 @@ public final class Measure {
     }
 
     /** One iperf3 client run with a JSON report against a one-off server in the other namespace, killed after the timeout. */
-    private static Netns.Result iperf(Netns client, Netns server, String serverAddr, int timeoutSeconds, String... args)
+    public static Netns.Result iperf(Netns client, Netns server, String serverAddr, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
         Process srv = server.start(Map.of(), null, "iperf3", "-s", "-1", "-B", serverAddr);
         try {

@@ -3,6 +3,7 @@ package dev.dataplane.interop;
 import dev.dataplane.demo.Measure;
 import dev.dataplane.demo.Tunnel;
 import dev.dataplane.demo.Tunnel.Impl;
+import dev.dataplane.netns.Netns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,16 +155,11 @@ class WireGuardDeviceIT {
     }
 
     private static String iperfJson(Tunnel t, int seconds) throws Exception {
-        Process srv = t.b.start(java.util.Map.of(), null, "iperf3", "-s", "-1", "-B", Tunnel.INNER_B);
-        try {
-            Thread.sleep(300);
-            // paced below what Debian's wireguard-go receives (about 0.35 Gbit/s here): unpaced, its namespace
-            // dropped 72 k datagrams in 12 s on a full socket buffer (8.6 k at this pace), handshake messages with them
-            return t.a.exec("timeout", String.valueOf(seconds + 15), "iperf3", "-c", Tunnel.INNER_B, "-t", String.valueOf(seconds),
-                    "-b", "150M", "-J");
-        } finally {
-            srv.destroy();
-        }
+        // paced below what Debian's wireguard-go receives (about 0.35 Gbit/s here): unpaced, its namespace
+        // dropped 72 k datagrams in 12 s on a full socket buffer (8.6 k at this pace), handshake messages with them
+        Netns.Result r = Measure.iperf(t.a, t.b, Tunnel.INNER_B, seconds + 15, "-t", String.valueOf(seconds), "-b", "150M");
+        assertEquals(0, r.status(), () -> "iperf3 failed: " + r.output());
+        return r.output();
     }
 
     /** What each end knows of its handshakes, for a failure message. */
