@@ -1,5 +1,6 @@
 package dev.dataplane.demo;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class Measure {
      */
     public static Transfer iperfBytes(Netns client, Netns server, String serverAddr, long bytes, int timeoutSeconds)
             throws IOException, InterruptedException {
-        Netns.Result r = iperf(client, server, serverAddr, timeoutSeconds, "-n", String.valueOf(bytes));
+        Command.Result r = iperf(client, server, serverAddr, timeoutSeconds, "-n", String.valueOf(bytes));
         String received = r.status() == 0 ? received(r.output()) : null;
         if (received == null) return new Transfer(-1, -1);
         Matcher b = BYTES.matcher(received), bps = BPS.matcher(received);
@@ -65,7 +66,7 @@ public final class Measure {
 
     /** iperf3 TCP throughput in Gbit/s from client namespace to server namespace, for {@code seconds}. */
     public static double iperfGbps(Netns client, Netns server, String serverAddr, int seconds, int streams) throws IOException, InterruptedException {
-        Netns.Result r = iperf(client, server, serverAddr, seconds + 15, "-t", String.valueOf(seconds), "-P", String.valueOf(streams));
+        Command.Result r = iperf(client, server, serverAddr, seconds + 15, "-t", String.valueOf(seconds), "-P", String.valueOf(streams));
         if (r.status() != 0) throw new IOException("iperf3 -c " + serverAddr + " failed (" + r.status() + "): " + r.output().strip());
         String received = received(r.output());
         Matcher m = BPS.matcher(received == null ? r.output() : received);
@@ -73,7 +74,7 @@ public final class Measure {
     }
 
     /** One iperf3 client run with a JSON report against a one-off server in the other namespace, killed after the timeout. */
-    public static Netns.Result iperf(Netns client, Netns server, String serverAddr, int timeoutSeconds, String... args)
+    public static Command.Result iperf(Netns client, Netns server, String serverAddr, int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
         Process srv = server.start(Map.of(), null, "iperf3", "-s", "-1", "-B", serverAddr);
         try {

@@ -1,5 +1,6 @@
 package dev.dataplane.demo;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -147,7 +148,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         return ns.exec(cmd.toArray(String[]::new));
     }
 
-    public Netns.Result swanctlResult(String... args) throws IOException {
+    public Command.Result swanctlResult(String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of("env", "STRONGSWAN_CONF=" + dir.resolve("strongswan.conf"), "swanctl"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--uri", "unix://" + dir.resolve("run/charon.vici")));

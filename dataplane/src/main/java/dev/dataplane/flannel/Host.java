@@ -1,58 +1,30 @@
 package dev.dataplane.flannel;
 
 import dev.dataplane.net.IpLiteral;
+import dev.dataplane.os.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the node's own tools (ip, wg, our launcher) for a flannel command. Their output goes to a file, never
- * to a pipe: a daemon they leave behind (wireguard-go forks itself) would otherwise hold the pipe open and
- * hang flannel, which waits for the end of our output.
+ * The node as a flannel command sees it: runs its tools (ip, wg, our launcher) through {@link Command}, whose
+ * output never goes to a pipe a forked daemon could hold open (flannel waits for the end of our output), and
+ * answers questions about its links.
  */
 public class Host {
-    private static final long TIMEOUT_S = 60;
-
-    /** A finished command: its exit status and everything it printed. */
-    public record Result(int status, String output) {
-        public boolean ok() {
-            return status == 0;
-        }
-    }
-
     /** Runs it; a non-zero status or a timeout is an {@link IOException} with the command and its output. */
     public String run(String... cmd) throws IOException {
-        Result r = result(Map.of(), cmd);
-        if (!r.ok()) throw new IOException(String.join(" ", cmd) + " failed (" + r.status + "): " + r.output.strip());
-        return r.output;
+        return Command.output(List.of(cmd));
     }
 
     /** Runs it with extra environment variables and returns how it went, without throwing on failure. */
-    public Result result(Map<String, String> env, String... cmd) throws IOException {
-        Path out = Files.createTempFile("dataplane-flannel", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out after " + TIMEOUT_S + " s");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", cmd), e);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    public Command.Result result(Map<String, String> env, String... cmd) throws IOException {
+        return Command.result(List.of(cmd), env);
     }
 
-    public Result result(String... cmd) throws IOException {
+    public Command.Result result(String... cmd) throws IOException {
         return result(Map.of(), cmd);
     }
 

@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.os.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class Launcher {
         if (!Files.isExecutable(launcher)) throw new IOException("cannot start the device: no launcher at " + launcher);
         List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--daemon", "--iface", iface));
         cmd.addAll(args);
-        Host.Result r = host.result(cmd.toArray(String[]::new));
+        Command.Result r = host.result(cmd.toArray(String[]::new));
         if (!r.ok()) throw new IOException("starting " + iface + " failed: " + r.output().strip());
     }
 }

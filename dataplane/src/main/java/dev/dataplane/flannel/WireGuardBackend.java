@@ -1,5 +1,6 @@
 package dev.dataplane.flannel;
 
+import dev.dataplane.os.Command;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -119,7 +120,7 @@ public final class WireGuardBackend implements ExtensionBackend {
             launcher.startDaemon(iface, List.of("--mtu", Integer.toString(m)));
             return;
         }
-        Host.Result kernel = host.result("ip", "link", "add", iface, "type", "wireguard");
+        Command.Result kernel = host.result("ip", "link", "add", iface, "type", "wireguard");
         if (!kernel.ok()) {
             if (device == Device.KERNEL) throw new IOException("no kernel WireGuard: " + kernel.output().strip());
             String other = env.get("WG_QUICK_USERSPACE_IMPLEMENTATION");
@@ -134,7 +135,7 @@ public final class WireGuardBackend implements ExtensionBackend {
 
     /** Another userspace implementation, started as wg-quick starts one: `IMPL NAME`, then wait for its socket. */
     private void startUserspace(String implementation) throws IOException {
-        Host.Result r = host.result(implementation, iface);
+        Command.Result r = host.result(implementation, iface);
         if (!r.ok()) throw new IOException(implementation + " " + iface + " failed: " + r.output().strip());
         Path sock = Path.of("/var/run/wireguard", iface + ".sock");
         for (int i = 0; i < 200 && !Files.exists(sock); i++) Host.sleep(50);

@@ -1,8 +1,7 @@
 package dev.dataplane.netns;
 
+import dev.dataplane.os.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class Netns implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static final long TIMEOUT_S = 60;
     /** Names {@link #create} gives: dp-PREFIX-PID-N (tun's own test namespaces are dp-tun-…, with a shortened PID). */
     private static final Pattern OURS = Pattern.compile("dp-(?!tun-).+-(\\d+)-\\d+");
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
@@ -81,24 +79,9 @@ public final class Netns implements AutoCloseable {
         return result(cmd).status();
     }
 
-    /** A finished command: its exit status (-1 if it timed out) and everything it printed. */
-    public record Result(int status, String output) {}
-
     /** Runs a command inside the namespace, returning its status and output and not throwing on failure. */
-    public Result result(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(inside(Map.of(), cmd)).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out);
-            }
-            return new Result(p.exitValue(), out);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return new Result(-1, "");
-        }
+    public Command.Result result(String... cmd) throws IOException {
+        return Command.result(inside(Map.of(), cmd), Map.of());
     }
 
     /** Starts a long-running command inside the namespace; it is killed on {@link #close()}. */
@@ -188,25 +171,8 @@ public final class Netns implements AutoCloseable {
         }
     }
 
-    /** Runs a command to completion; returns stdout, or throws with everything it printed. */
+    /** Runs a command to completion; returns its output, or throws with everything it printed. */
     public static String run(List<String> cmd) throws IOException {
-        Path out = Files.createTempFile("dp-cmd", ".out");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", cmd));
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text.strip());
-            }
-            return text;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", cmd), e);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return Command.output(cmd);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.demo.Measure;
 import dev.dataplane.netns.Netns;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,7 +137,7 @@ class EspIT {
                     new String[] {"xfrm", "policy", "del", "src", "10.9.9.9/32", "dst", "10.9.9.8/32", "dir", "out"},
                     new String[] {"xfrm", "state", "add", "src", "198.18.14.1"},
                     new String[] {"frobnicate"})) {
-                Netns.Result r = e.a.result(ctl(e.ea, bad));
+                Command.Result r = e.a.result(ctl(e.ea, bad));
                 assertEquals(1, r.status(), String.join(" ", bad) + ": " + r.output());
                 assertTrue(r.output().startsWith("dataplane ctl: "), r.output());
             }

@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class Etcd implements AutoCloseable {
         return ns.exec(ctlCommand(args));
     }
 
-    Netns.Result ctlResult(String... args) throws IOException {
+    Command.Result ctlResult(String... args) throws IOException {
         return ns.result(ctlCommand(args));
     }
 

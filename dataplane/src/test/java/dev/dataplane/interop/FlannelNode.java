@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -76,7 +77,7 @@ class FlannelNode implements AutoCloseable {
     /** Pings from {@code src} to {@code dst} up to {@code tries} times (the first packets may wait for a handshake). */
     boolean reaches(String src, String dst, int tries) throws IOException, InterruptedException {
         for (int i = 0; i < tries; i++) {
-            Netns.Result r = ns.result("ping", dst.contains(":") ? "-6" : "-4", "-c", "1", "-W", "1", "-I", src, dst);
+            Command.Result r = ns.result("ping", dst.contains(":") ? "-6" : "-4", "-c", "1", "-W", "1", "-I", src, dst);
             if (r.status() == 0) return true;
             Thread.sleep(200);
         }

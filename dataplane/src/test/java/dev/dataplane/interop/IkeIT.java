@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.demo.StrongSwanPeer;
 import dev.dataplane.netns.Netns;
 import dev.dataplane.uapi.ControlClient;
@@ -433,7 +434,7 @@ class IkeIT {
     @Test
     void aWrongPskFailsClearlyOnBothSides() throws Exception {
         startBoth(FLANNEL_IKE, FLANNEL_ESP, false, psk(), psk());
-        Netns.Result r = charon.swanctlResult("--initiate", "--child", "net", "--timeout", "20");
+        Command.Result r = charon.swanctlResult("--initiate", "--child", "net", "--timeout", "20");
         assertTrue(r.status() != 0, r.output());
         // swanctl returns when charon has our refusal; the two logs reach their files a moment later
         assertTrue(eventually(charon::log, "AUTHENTICATION_FAILED"), charon.log());

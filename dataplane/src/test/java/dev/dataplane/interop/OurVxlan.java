@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class OurVxlan {
     }
 
     /** The same, for a command expected to fail: its exit status and output. */
-    Netns.Result ctlStatus(String... words) throws IOException {
+    Command.Result ctlStatus(String... words) throws IOException {
         return ns.result(OurMode.ctl(iface, words));
     }
 

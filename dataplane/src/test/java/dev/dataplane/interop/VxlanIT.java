@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.demo.Measure;
 import dev.dataplane.netns.Netns;
 import org.junit.jupiter.api.BeforeAll;
@@ -261,7 +262,7 @@ class VxlanIT {
     }
 
     private static void assertRefused(OurVxlan ours, String why, String... words) throws Exception {
-        Netns.Result r = ours.ctlStatus(words);
+        Command.Result r = ours.ctlStatus(words);
         assertEquals(1, r.status(), String.join(" ", words) + ": " + r.output());
         assertTrue(r.output().contains(why), String.join(" ", words) + " should say \"" + why + "\": " + r.output());
     }

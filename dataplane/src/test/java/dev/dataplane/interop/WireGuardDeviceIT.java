@@ -1,5 +1,6 @@
 package dev.dataplane.interop;
 
+import dev.dataplane.os.Command;
 import dev.dataplane.demo.Measure;
 import dev.dataplane.demo.Tunnel;
 import dev.dataplane.demo.Tunnel.Impl;
@@ -157,7 +158,7 @@ class WireGuardDeviceIT {
     private static String iperfJson(Tunnel t, int seconds) throws Exception {
         // paced below what Debian's wireguard-go receives (about 0.35 Gbit/s here): unpaced, its namespace
         // dropped 72 k datagrams in 12 s on a full socket buffer (8.6 k at this pace), handshake messages with them
-        Netns.Result r = Measure.iperf(t.a, t.b, Tunnel.INNER_B, seconds + 15, "-t", String.valueOf(seconds), "-b", "150M");
+        Command.Result r = Measure.iperf(t.a, t.b, Tunnel.INNER_B, seconds + 15, "-t", String.valueOf(seconds), "-b", "150M");
         assertEquals(0, r.status(), () -> "iperf3 failed: " + r.output());
         return r.output();
     }

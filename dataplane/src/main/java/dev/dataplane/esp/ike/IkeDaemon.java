@@ -1181,14 +1181,14 @@ public final class IkeDaemon implements AutoCloseable {
         });
     }
 
+    /** Starts an IKE SA rekey (§2.18) once no request of ours is in flight, unless one is already under way. */
     private void rekeyIke(IkeSa sa) {
-        if (sa.ikeRekey != null) return;
-        if (sa.pendingRequest != null) {
-            later(() -> {
-                if (sa.state == IkeSa.State.ESTABLISHED) rekeyIke(sa);
-            }, 1, TimeUnit.SECONDS);
-            return;
-        }
+        whenIdle(sa, () -> {
+            if (sa.state == IkeSa.State.ESTABLISHED && sa.ikeRekey == null) startIkeRekey(sa);
+        });
+    }
+
+    private void startIkeRekey(IkeSa sa) {
         long spi = randomSpi();
         byte[] ni = nonce();
         DhGroup group = DhGroup.byId(sa.chosen.get(Proposal.DH).id());
