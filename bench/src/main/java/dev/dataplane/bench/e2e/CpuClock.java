@@ -1,8 +1,11 @@
 package dev.dataplane.bench.e2e;
 
+import dev.dataplane.os.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Busy CPU time of the whole machine, from the aggregate "cpu" line of /proc/stat. Namespaces do not split
@@ -27,13 +30,9 @@ final class CpuClock {
     /** USER_HZ, the unit of /proc/stat; 100 on every mainstream Linux build, asked of getconf to be sure. */
     private static double ticksPerSecond() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            return p.waitFor() == 0 ? Double.parseDouble(out) : 100;
+            Command.Result r = Command.result(List.of("getconf", "CLK_TCK"), Map.of());
+            return r.ok() ? Double.parseDouble(r.output().strip()) : 100;
         } catch (IOException | NumberFormatException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return 100;
         }
     }

@@ -1,5 +1,6 @@
 package dev.dataplane.bench.e2e;
 
+import dev.dataplane.os.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Where and what was measured, recorded with every result: numbers without these are not comparable. */
 record Machine(String cpuModel, int cores, String kernel, String java, String commit, String dataplaneJarBuilt,
@@ -57,14 +57,9 @@ record Machine(String cpuModel, int cores, String kernel, String java, String co
 
     private static String firstLine(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) return "unknown";
-            return out.lines().findFirst().orElse("unknown");
+            Command.Result r = Command.result(cmd, Map.of());
+            return r.ok() && !r.output().isBlank() ? r.output().strip().lines().findFirst().orElse("unknown") : "unknown";
         } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return "unknown";
         }
     }
