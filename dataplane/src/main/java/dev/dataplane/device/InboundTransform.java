@@ -11,4 +11,13 @@ public interface InboundTransform {
      * device, -1 if it was dropped (the transform counts it).
      */
     int decapsulate(PacketBatch batch, int i);
+
+    /**
+     * True if {@link #decapsulate} only takes outer headers off ({@link PacketBatch#strip}) and leaves the inner
+     * packet's bytes as they arrived: then the receive may sum each datagram while copying it, and the TUN/TAP
+     * writer checks TCP checksums from that sum instead of reading every payload again.
+     */
+    default boolean keepsInnerBytes() {
+        return false;
+    }
 }

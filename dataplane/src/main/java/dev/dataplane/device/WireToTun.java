@@ -29,8 +29,10 @@ public final class WireToTun implements Runnable {
     @Override
     public void run() {
         GrowingBatch buffers = new GrowingBatch(device, slot, 0, "inbound");
+        boolean sums = transform.keepsInnerBytes();
         while (running) {
             PacketBatch batch = buffers.batch;
+            batch.sumOnReceive(sums);
             UdpSocket socket = device.socket();
             if (socket == null) {
                 sleepBriefly();
@@ -51,10 +53,14 @@ public final class WireToTun implements Runnable {
                 }
                 int innerLen = transform.decapsulate(batch, i);
                 if (innerLen <= 0) continue;
-                // keep the inner packet for one batched write; slots before it that were dropped are reused
-                int src = batch.offset(i), start = src - i * slotSize;
-                if (out != i) batch.view().putBytes(out * slotSize + start, batch.view(), src, innerLen);
-                batch.set(out++, start, innerLen);
+                // keep the inner packet for one batched write; slots before it that were dropped are reused (the
+                // transform left slot i describing it)
+                if (out != i) {
+                    int src = batch.offset(i), start = src - i * slotSize;
+                    batch.view().putBytes(out * slotSize + start, batch.view(), src, innerLen);
+                    batch.set(out, start, innerLen);
+                }
+                out++;
             }
             batch.count(out);
             if (out > 0) {

@@ -45,8 +45,13 @@ final class VxlanDecap implements InboundTransform {
                 fdb.learn(src, batch.endpoint(i), config.port(), config.vni(), device.clock().nanos());
             }
         }
-        batch.set(i, frame - i * batch.slotSize(), frameLen);
+        batch.strip(i, VxlanHeader.LENGTH);   // keeps the sum the receive took, for the coalescer's checksum check
         return frameLen;
+    }
+
+    @Override
+    public boolean keepsInnerBytes() {
+        return true;
     }
 
     private int drop(DropReason reason) {

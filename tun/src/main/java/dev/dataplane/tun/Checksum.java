@@ -1,6 +1,7 @@
 package dev.dataplane.tun;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 
 import java.nio.ByteOrder;
@@ -52,6 +53,22 @@ final class Checksum {
         return add(Short.reverseBytes((short) littleEndian) & 0xffff, initial);
     }
 
+    /**
+     * Copies {@code len} bytes from {@code src} at {@code srcOff} to {@code dst} at {@code dstOff} (different
+     * memory) and returns their folded 16-bit sum (not inverted), as {@link #sum} would with {@code initial} 0:
+     * on native memory with the Vector API in one pass, otherwise a copy and then a sum.
+     */
+    static int copyAndSum(DirectBuffer src, int srcOff, MutableDirectBuffer dst, int dstOff, int len) {
+        src.boundsCheck(srcOff, len);
+        dst.boundsCheck(dstOff, len);
+        if (LANES && src.byteArray() == null && dst.byteArray() == null && len >= ChecksumLanes.MIN_LEN && len <= ChecksumLanes.MAX_LEN) {
+            int le = ChecksumLanes.copyAndSumLittleEndian(src.addressOffset() + srcOff, dst.addressOffset() + dstOff, len);
+            return Short.reverseBytes((short) le) & 0xffff;
+        }
+        dst.putBytes(dstOff, src, srcOff, len);
+        return sum(dst, dstOff, len, 0);
+    }
+
     private static boolean vectorApi() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
@@ -60,6 +77,11 @@ final class Checksum {
     static int fold(long acc) {
         while ((acc >>> 16) != 0) acc = (acc & 0xffff) + (acc >>> 16);
         return (int) acc;
+    }
+
+    /** Ones' complement subtraction: the sum that, added to {@code b}, gives {@code a}. */
+    static int subtract(int a, int b) {
+        return add(a, ~b & 0xffff);
     }
 
     /** Ones' complement addition of two 16-bit values. */

@@ -154,7 +154,9 @@ final class GsoSplitter {
         }
         int p = base + VirtioNetHdr.SIZE;
         dst.putBytes(off, frame, p, headers);
-        dst.putBytes(off + headers, frame, p + headers + offsetInStream, payload);
+        // the payload's sum comes with its copy; the headers (an even length, so the payload's words stay
+        // aligned) are summed after their fix-ups below
+        int payloadSum = Checksum.copyAndSum(frame, p + headers + offsetInStream, dst, off + headers, payload);
         int ip = off + link, ipLen = len - link;
         if (ipv6) {
             dst.putShort(ip + 4, (short) (ipLen - 40), ByteOrder.BIG_ENDIAN);
@@ -178,7 +180,8 @@ final class GsoSplitter {
             field = t + 6;
         }
         dst.putShort(field, (short) 0);
-        int c = ~Checksum.sum(dst, t, l4Length, Checksum.pseudoHeader(dst, ip, ipv6, protocol, l4Length)) & 0xffff;
+        int headerSum = Checksum.sum(dst, t, headers - l4, Checksum.pseudoHeader(dst, ip, ipv6, protocol, l4Length));
+        int c = ~Checksum.add(headerSum, payloadSum) & 0xffff;
         if (c == 0 && protocol == Checksum.PROTO_UDP) c = 0xffff;
         dst.putShort(field, (short) c, ByteOrder.BIG_ENDIAN);
         return len;

@@ -24,8 +24,10 @@ public final class PacketBatch {
     private final long address;
     private final int[] starts;
     private final int[] lengths;
+    private final int[] sums;   // each packet's folded ones' complement sum when a copy took it on the way, else -1
     private final UdpEndpoint[] endpoints;
     private int count;
+    private boolean sumOnReceive;
     private UdpVectors udpVectors; // native msghdr/iovec arrays, made by the first UDP call
 
     public PacketBatch(int capacity, int slotSize) {
@@ -44,6 +46,8 @@ public final class PacketBatch {
         this.address = view.addressOffset();
         this.starts = new int[capacity];
         this.lengths = new int[capacity];
+        this.sums = new int[capacity];
+        java.util.Arrays.fill(sums, -1);
         this.endpoints = new UdpEndpoint[capacity];
         for (int i = 0; i < capacity; i++) {
             starts[i] = headroom;
@@ -82,6 +86,7 @@ public final class PacketBatch {
     public void clear() {
         count = 0;
         java.util.Arrays.fill(starts, headroom);
+        java.util.Arrays.fill(sums, -1);
     }
 
     /** The whole off-heap area; slot {@code i}'s packet is at {@link #offset(int)}. */
@@ -103,18 +108,56 @@ public final class PacketBatch {
         return lengths[i];
     }
 
-    /** Sets slot {@code i}'s packet to {@code length} bytes starting {@code startInSlot} bytes into the slot. */
+    /**
+     * Sets slot {@code i}'s packet to {@code length} bytes starting {@code startInSlot} bytes into the slot. Its
+     * {@link #knownSum} is forgotten: the caller may have rewritten the bytes.
+     */
     public void set(int i, int startInSlot, int length) {
         if (startInSlot < 0 || length < 0 || startInSlot + length > slotSize) {
             throw new IndexOutOfBoundsException("slot " + i + ": " + startInSlot + "+" + length + " > " + slotSize);
         }
         starts[i] = startInSlot;
         lengths[i] = length;
+        sums[i] = -1;
+    }
+
+    /**
+     * Takes {@code n} bytes off the front of slot {@code i}'s packet (an outer header, the rest untouched), keeping
+     * its {@link #knownSum} (less those bytes' sum) when {@code n} is even, so the words stay aligned.
+     */
+    public void strip(int i, int n) {
+        if (n < 0 || n > lengths[i]) throw new IndexOutOfBoundsException("strip " + n + " of " + lengths[i]);
+        int s = sums[i];
+        sums[i] = s >= 0 && (n & 1) == 0 ? Checksum.subtract(s, Checksum.sum(view, offset(i), n, 0)) : -1;
+        starts[i] += n;
+        lengths[i] -= n;
+    }
+
+    /**
+     * The folded 16-bit ones' complement sum (RFC 1071, not inverted) of slot {@code i}'s packet, when the receive
+     * that filled the slot took it while copying, else -1. It lets a checksum be checked without reading the
+     * payload again; anything that rewrites the packet's bytes goes through {@link #set}, which forgets it.
+     */
+    public int knownSum(int i) {
+        return sums[i];
     }
 
     /** Sets slot {@code i}'s length, keeping its start. */
     public void length(int i, int length) {
         set(i, starts[i], length);
+    }
+
+    /**
+     * Whether a receive that copies datagrams into the slots (splitting UDP GRO messages) takes each one's
+     * {@link #knownSum} on the way: for a mode whose inner packets keep the received bytes (VXLAN), so that checking
+     * their TCP checksums reads no payload twice. Off by default: a mode that decrypts would only waste it.
+     */
+    public void sumOnReceive(boolean on) {
+        sumOnReceive = on;
+    }
+
+    boolean sumOnReceive() {
+        return sumOnReceive;
     }
 
     /** The endpoint of slot {@code i}: source after a UDP receive, destination for a UDP send. */
@@ -141,6 +184,12 @@ public final class PacketBatch {
     void filled(int i, int length) {
         starts[i] = headroom;
         lengths[i] = length;
+        sums[i] = -1;
+    }
+
+    /** Records the sum a copy into slot {@code i} took of its packet. */
+    void knownSum(int i, int sum) {
+        sums[i] = sum;
     }
 
     UdpVectors udpVectors() {

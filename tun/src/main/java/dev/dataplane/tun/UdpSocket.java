@@ -248,7 +248,11 @@ public final class UdpSocket implements AutoCloseable {
             int take = Math.min(segment, len - v.pendingOffset);
             int copy = Math.min(take, batch.maxPacket());
             batch.filled(n, copy);
-            batch.view().putBytes(batch.offset(n), v.groBuffers, m * GRO_BUFFER + v.pendingOffset, copy);
+            if (batch.sumOnReceive()) {
+                batch.knownSum(n, Checksum.copyAndSum(v.groBuffers, m * GRO_BUFFER + v.pendingOffset, batch.view(), batch.offset(n), copy));
+            } else {
+                batch.view().putBytes(batch.offset(n), v.groBuffers, m * GRO_BUFFER + v.pendingOffset, copy);
+            }
             batch.endpoint(n).readSockaddr(v.mem, v.sockaddr(m));
             n++;
             v.pendingOffset += take;

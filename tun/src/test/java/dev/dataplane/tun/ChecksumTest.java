@@ -27,6 +27,23 @@ class ChecksumTest {
         }
     }
 
+    @Test
+    void copiesAndSumsLikeACopyThenASum() {
+        Random r = new Random(11);
+        UnsafeBuffer src = new UnsafeBuffer(ByteBuffer.allocateDirect(70_000)), dst = new UnsafeBuffer(ByteBuffer.allocateDirect(70_000));
+        UnsafeBuffer heapDst = new UnsafeBuffer(new byte[4096]);
+        for (int i = 0; i < 20_000; i++) {
+            int len = i < 300 ? i : i % 1000 == 0 ? 65_535 : r.nextInt(3000), srcOff = r.nextInt(64), dstOff = r.nextInt(64);
+            UnsafeBuffer to = i % 3 == 0 && len <= 4000 ? heapDst : dst;
+            for (int k = 0; k < len; k++) src.putByte(srcOff + k, (byte) r.nextInt());
+            to.putByte(dstOff + len, (byte) 0x5a);   // the byte after the copy stays as it was
+            int got = Checksum.copyAndSum(src, srcOff, to, dstOff, len);
+            assertEquals(byTheBook(src, srcOff, len, 0), got, "len " + len);
+            for (int k = 0; k < len; k++) assertEquals(src.getByte(srcOff + k), to.getByte(dstOff + k), "byte " + k + " of " + len);
+            assertEquals((byte) 0x5a, to.getByte(dstOff + len));
+        }
+    }
+
     /** Big-endian 16-bit words, a trailing byte padded with zero, carries folded (RFC 1071 section 4.1). */
     private static int byTheBook(UnsafeBuffer b, int off, int len, int initial) {
         long sum = initial;

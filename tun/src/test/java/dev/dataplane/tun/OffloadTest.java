@@ -298,6 +298,42 @@ class OffloadTest {
         assertFalse(Packets.checksumsValid(in.buffer(), in.offset(1), in.length(1)), "still invalid as written");
     }
 
+    /**
+     * As a VXLAN receive delivers them: each datagram (an 8-byte outer header, an Ethernet header, the segment)
+     * copied into its slot with its sum taken on the way, the outer header stripped. The coalescer checks each
+     * segment's checksum from that sum: good ones merge, and one whose payload was flipped before the copy does not.
+     */
+    @ParameterizedTest(name = "v6={0}")
+    @CsvSource({"false", "true"})
+    void checksTheChecksumFromTheSumTheReceiveTook(boolean v6) {
+        Random r = new Random(9);
+        PacketBatch made = new PacketBatch(4, 2048), in = new PacketBatch(4, 2048);
+        UnsafeBuffer wire = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, 64));
+        int outer = 8, link = TunDevice.ETHERNET_HEADER, seq = 1000;
+        for (int i = 0; i < 4; i++, seq += 1200) {
+            segment(made, i, v6, 40000, seq, 1200, ACK, 10 + i, r);
+            for (int k = 0; k < outer + 12; k++) wire.putByte(k, (byte) (k < outer ? 0x31 * k + i : 0x50 + k));   // one MAC pair
+            wire.putShort(outer + 12, (short) (v6 ? 0x86DD : 0x0800), ByteOrder.BIG_ENDIAN);
+            wire.putBytes(outer + link, made.view(), made.offset(i), made.length(i));
+            if (i == 2) wire.putByte(outer + link + (v6 ? 40 : 20) + 32 + 501, (byte) 0x7f);   // corrupt in transit
+            int total = outer + link + made.length(i);
+            in.filled(i, total);
+            in.knownSum(i, Checksum.copyAndSum(wire, 0, in.view(), in.offset(i), total));
+            in.strip(i, outer);
+            assertEquals(Checksum.sum(in.view(), in.offset(i), in.length(i), 0), in.knownSum(i), "strip keeps the sum of what is left");
+        }
+        in.count(4);
+        TcpCoalescer c = new TcpCoalescer(4, link);
+        assertEquals(3, c.plan(in), "segments 0-1 merge; the corrupt one goes up alone; the last cannot follow it");
+        assertEquals(2, c.packets(0));
+        assertEquals(0, VirtioNetHdr.flags(gather(c, 1), 0), "the corrupt segment: no NEEDS_CSUM, the kernel verifies");
+
+        in.strip(3, 1);
+        assertEquals(-1, in.knownSum(3), "an odd strip misaligns the words: the sum is dropped");
+        in.set(0, in.offset(0), in.length(0));
+        assertEquals(-1, in.knownSum(0), "set may follow a rewrite: the sum is dropped");
+    }
+
     @Test
     void leavesNonTcpAndOddPacketsAlone() {
         PacketBatch in = new PacketBatch(4, 2048);
