@@ -35,13 +35,10 @@ final class ChecksumLanes {
         for (; i + 64 <= len; i += 64) {
             IntVector v = ByteVector.fromMemorySegment(B, MEMORY, address + i, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
             IntVector w = ByteVector.fromMemorySegment(B, MEMORY, address + i + 32, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-            acc0 = acc0.add(v.and(0xffff)).add(v.lanewise(VectorOperators.LSHR, 16));
-            acc1 = acc1.add(w.and(0xffff)).add(w.lanewise(VectorOperators.LSHR, 16));
+            acc0 = addHalves(acc0, v);
+            acc1 = addHalves(acc1, w);
         }
-        IntVector acc = acc0.add(acc1);
-        // constant lane indices: C2 turns each into one extract (a loop index would call the Java fallback)
-        long s = (acc.lane(0) & 0xffffffffL) + (acc.lane(1) & 0xffffffffL) + (acc.lane(2) & 0xffffffffL) + (acc.lane(3) & 0xffffffffL)
-                + (acc.lane(4) & 0xffffffffL) + (acc.lane(5) & 0xffffffffL) + (acc.lane(6) & 0xffffffffL) + (acc.lane(7) & 0xffffffffL);
+        long s = laneSum(acc0.add(acc1));
         for (; i + 8 <= len; i += 8) {
             long v = MEMORY.get(ValueLayout.JAVA_LONG_UNALIGNED, address + i);
             s += (v & 0xffffffffL) + (v >>> 32);
@@ -66,12 +63,10 @@ final class ChecksumLanes {
             IntVector w = IntVector.fromMemorySegment(I, MEMORY, src + i + 32, ByteOrder.LITTLE_ENDIAN);
             v.intoMemorySegment(MEMORY, dst + i, ByteOrder.LITTLE_ENDIAN);
             w.intoMemorySegment(MEMORY, dst + i + 32, ByteOrder.LITTLE_ENDIAN);
-            acc0 = acc0.add(v.and(0xffff)).add(v.lanewise(VectorOperators.LSHR, 16));
-            acc1 = acc1.add(w.and(0xffff)).add(w.lanewise(VectorOperators.LSHR, 16));
+            acc0 = addHalves(acc0, v);
+            acc1 = addHalves(acc1, w);
         }
-        IntVector acc = acc0.add(acc1);
-        long s = (acc.lane(0) & 0xffffffffL) + (acc.lane(1) & 0xffffffffL) + (acc.lane(2) & 0xffffffffL) + (acc.lane(3) & 0xffffffffL)
-                + (acc.lane(4) & 0xffffffffL) + (acc.lane(5) & 0xffffffffL) + (acc.lane(6) & 0xffffffffL) + (acc.lane(7) & 0xffffffffL);
+        long s = laneSum(acc0.add(acc1));
         for (; i + 8 <= len; i += 8) {
             long v = MEMORY.get(ValueLayout.JAVA_LONG_UNALIGNED, src + i);
             MEMORY.set(ValueLayout.JAVA_LONG_UNALIGNED, dst + i, v);
@@ -84,5 +79,16 @@ final class ChecksumLanes {
             s += (i & 1) == 0 ? v : v << 8;
         }
         return Checksum.fold(s);
+    }
+
+    /** Adds each lane's low and high 16-bit word (one little-endian 32-bit load holds two checksum words). */
+    private static IntVector addHalves(IntVector acc, IntVector v) {
+        return acc.add(v.and(0xffff)).add(v.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    /** The lanes, unsigned, added up. Constant lane indices: C2 turns each into one extract (a loop index would call the Java fallback). */
+    private static long laneSum(IntVector acc) {
+        return (acc.lane(0) & 0xffffffffL) + (acc.lane(1) & 0xffffffffL) + (acc.lane(2) & 0xffffffffL) + (acc.lane(3) & 0xffffffffL)
+                + (acc.lane(4) & 0xffffffffL) + (acc.lane(5) & 0xffffffffL) + (acc.lane(6) & 0xffffffffL) + (acc.lane(7) & 0xffffffffL);
     }
 }
