@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class Netns implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    /** Names {@link #create} gives: dp-PREFIX-PID-N (tun's own test namespaces are dp-tun-…, with a shortened PID). */
-    private static final Pattern OURS = Pattern.compile("dp-(?!tun-).+-(\\d+)-\\d+");
+    /** Names {@link #create} gives, and tun's test namespaces too: dp-PREFIX-PID-N. */
+    private static final Pattern OURS = Pattern.compile("dp-.+-(\\d+)-\\d+");
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
     private final String name;

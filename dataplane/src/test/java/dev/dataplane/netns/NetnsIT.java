@@ -18,14 +18,16 @@ class NetnsIT {
         gone.waitFor();
         long dead = gone.pid(), alive = ProcessHandle.current().pid();
         String orphan = "dp-orph-" + dead + "-1", live = "dp-orph-" + alive + "-999999", tun = "dp-tun-" + dead + "-1";
-        List<String> made = List.of(orphan, live, tun);
+        String other = "dp-orph-x", outsider = "test-" + dead + "-1";
+        List<String> made = List.of(orphan, live, tun, other, outsider);
         try {
             for (String n : made) Netns.run(List.of("ip", "netns", "add", n));
             Netns.deleteOrphans();
             List<String> left = Netns.run(List.of("ip", "netns", "list")).lines().map(l -> l.strip().split("\\s+")[0]).toList();
             assertFalse(left.contains(orphan), "its maker is gone: " + left);
             assertTrue(left.contains(live), "its maker runs: " + left);
-            assertTrue(left.contains(tun), "tun's tests name theirs with a shortened PID: not ours to judge: " + left);
+            assertFalse(left.contains(tun), "tun's tests' namespace, its maker gone: " + left);
+            assertTrue(left.contains(other) && left.contains(outsider), "not named by us: left alone: " + left);
         } finally {
             for (String n : made) {
                 try {

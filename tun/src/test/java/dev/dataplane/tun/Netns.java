@@ -60,14 +60,16 @@ final class Netns implements AutoCloseable {
         return false;
     }
 
-    /** A unique, short name for a namespace or link: dp-tun-PID-N fits IFNAMSIZ for small counters. */
+    /** A unique name short enough for a link (IFNAMSIZ): the prefix, the PID's last five digits, a counter. */
     static String uniqueName(String prefix) {
         String s = prefix + ProcessHandle.current().pid() % 100000 + "-" + COUNTER.incrementAndGet();
         return s.length() <= 15 ? s : s.substring(s.length() - 15);
     }
 
     static Netns create() throws IOException {
-        Netns ns = new Netns(uniqueName("dp-tun-"));
+        // the whole PID (a namespace name has no 15-byte limit): dataplane's Netns deletes the namespaces of a
+        // killed test run by that PID
+        Netns ns = new Netns("dp-tun-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
         run("ip", "netns", "add", ns.name);
         try {
             ns.ip("link", "set", "lo", "up");
