@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
 /** Bounded measurements through a tunnel with standard tools: ping RTT and iperf3 throughput. */
 public final class Measure {
     private static final Pattern RTT = Pattern.compile("= ([0-9.]+)/([0-9.]+)/([0-9.]+)/");
-    private static final Pattern BPS = Pattern.compile("\"bits_per_second\":\\s*([0-9.eE+]+)");
-    private static final Pattern BYTES = Pattern.compile("\"bytes\":\\s*([0-9]+)");
 
     private Measure() {}
 
@@ -58,19 +56,20 @@ public final class Measure {
     public static Transfer iperfBytes(Netns client, Netns server, String serverAddr, long bytes, int timeoutSeconds)
             throws IOException, InterruptedException {
         Command.Result r = iperf(client, server, serverAddr, timeoutSeconds, "-n", String.valueOf(bytes));
-        String received = r.status() == 0 ? received(r.output()) : null;
-        if (received == null) return new Transfer(-1, -1);
-        Matcher b = BYTES.matcher(received), bps = BPS.matcher(received);
-        return new Transfer(b.find() ? Long.parseLong(b.group(1)) : -1, bps.find() ? Double.parseDouble(bps.group(1)) / 1e9 : -1);
+        if (r.status() != 0) return new Transfer(-1, -1);
+        try {
+            IperfReport report = IperfReport.parse(r.output());
+            return new Transfer(report.bytes(), report.gbps());
+        } catch (IOException unreadable) {
+            return new Transfer(-1, -1);
+        }
     }
 
     /** iperf3 TCP throughput in Gbit/s from client namespace to server namespace, for {@code seconds}. */
     public static double iperfGbps(Netns client, Netns server, String serverAddr, int seconds, int streams) throws IOException, InterruptedException {
         Command.Result r = iperf(client, server, serverAddr, seconds + 15, "-t", String.valueOf(seconds), "-P", String.valueOf(streams));
         if (r.status() != 0) throw new IOException("iperf3 -c " + serverAddr + " failed (" + r.status() + "): " + r.output().strip());
-        String received = received(r.output());
-        Matcher m = BPS.matcher(received == null ? r.output() : received);
-        return m.find() ? Double.parseDouble(m.group(1)) / 1e9 : -1;
+        return IperfReport.parse(r.output()).gbps();
     }
 
     /** One iperf3 client run with a JSON report against a one-off server in the other namespace, killed after the timeout. */
@@ -85,11 +84,5 @@ public final class Measure {
         } finally {
             srv.destroy();
         }
-    }
-
-    /** The receiver's totals and what follows them in an iperf3 JSON report, or null if it has none. */
-    private static String received(String json) {
-        int at = json.indexOf("\"sum_received\"");
-        return at < 0 ? null : json.substring(at);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dataplane.bench.e2e;
 
+import dev.dataplane.demo.IperfReport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,7 @@ import java.util.regex.Pattern;
 /** iperf3 runs through a path, bounded in time, with the machine's busy CPU time sampled around the client. */
 final class Iperf {
     private static final String PORT = "5201";
-    private static final Pattern SECONDS = Pattern.compile("\"seconds\":\\s*([0-9.eE+-]+)");
     private static final Pattern ERROR = Pattern.compile("\"error\":\\s*\"([^\"]*)\"");
-    private static final Pattern BYTES = Pattern.compile("\"bytes\":\\s*([0-9]+)");
 
     /** What the receiver got: bytes over seconds, and the CPU the whole machine spent meanwhile. */
     record Transfer(long bytes, double seconds, double cpuSeconds) {
@@ -64,18 +63,11 @@ final class Iperf {
         }
     }
 
-    /** The receiver's totals: "sum_received", a flat object in iperf3's JSON for TCP and (since 3.x) UDP. */
+    /** The receiver's totals ({@link IperfReport}); a transfer that moved nothing is an error. */
     static Transfer received(String json, double cpuSeconds) throws IOException {
-        int at = json.indexOf("\"sum_received\"");
-        if (at < 0) throw new IOException("iperf3 printed no sum_received: " + json.strip());
-        String sum = json.substring(at, json.indexOf('}', at));
-        Matcher s = SECONDS.matcher(sum);
-        Matcher b = BYTES.matcher(sum);
-        if (!s.find() || !b.find()) throw new IOException("iperf3 sum_received without seconds/bytes: " + sum);
-        double seconds = Double.parseDouble(s.group(1));
-        long bytes = Long.parseLong(b.group(1));
-        if (seconds <= 0 || bytes <= 0) throw new IOException("iperf3 received nothing: " + sum);
-        return new Transfer(bytes, seconds, cpuSeconds);
+        IperfReport r = IperfReport.parse(json);
+        if (r.seconds() <= 0 || r.bytes() <= 0) throw new IOException("iperf3 received nothing: " + r);
+        return new Transfer(r.bytes(), r.seconds(), cpuSeconds);
     }
 
     /** iperf3 -J puts its reason in an "error" field; that line says more than the exit status and a brace. */
