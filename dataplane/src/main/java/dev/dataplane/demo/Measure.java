@@ -80,7 +80,8 @@ public final class Measure {
             Thread.sleep(300);
             List<String> cmd = new ArrayList<>(List.of("timeout", String.valueOf(timeoutSeconds), "iperf3", "-c", serverAddr, "-J"));
             cmd.addAll(List.of(args));
-            return client.result(cmd.toArray(String[]::new));
+            // the timeout(1) wrapper bounds iperf3 inside the namespace; ours only backs it up
+            return client.result(timeoutSeconds + 10L, cmd.toArray(String[]::new));
         } finally {
             srv.destroy();
         }

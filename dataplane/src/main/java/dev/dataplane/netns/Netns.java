@@ -84,6 +84,11 @@ public final class Netns implements AutoCloseable {
         return Command.result(inside(Map.of(), cmd), Map.of());
     }
 
+    /** The same for a command that may run longer than {@link Command#TIMEOUT_S}: killed after {@code timeoutSeconds}. */
+    public Command.Result result(long timeoutSeconds, String... cmd) throws IOException {
+        return Command.result(inside(Map.of(), cmd), Map.of(), timeoutSeconds);
+    }
+
     /** Starts a long-running command inside the namespace; it is killed on {@link #close()}. */
     public Process start(Map<String, String> env, Path log, String... cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(inside(env, cmd)).redirectErrorStream(true);

@@ -28,15 +28,20 @@ public final class Command {
 
     /** Runs cmd with extra environment variables and stdin from /dev/null; never throws for a failed command. */
     public static Result result(List<String> cmd, Map<String, String> env) throws IOException {
+        return result(cmd, env, TIMEOUT_S);
+    }
+
+    /** The same, killed after {@code timeoutSeconds} instead of {@link #TIMEOUT_S}. */
+    public static Result result(List<String> cmd, Map<String, String> env, long timeoutSeconds) throws IOException {
         Path out = Files.createTempFile("dataplane-cmd", ".out");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new Result(-1, Files.readString(out, StandardCharsets.UTF_8) + "\n(timed out after " + TIMEOUT_S + " s)");
+                return new Result(-1, Files.readString(out, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {

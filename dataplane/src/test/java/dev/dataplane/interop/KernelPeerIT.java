@@ -2,6 +2,7 @@ package dev.dataplane.interop;
 
 import dev.dataplane.os.Command;
 import dev.dataplane.crypto.X25519;
+import dev.dataplane.demo.IperfReport;
 import dev.dataplane.demo.Measure;
 import dev.dataplane.demo.Tunnel;
 import dev.dataplane.netns.Netns;
@@ -144,10 +145,11 @@ class KernelPeerIT {
     static double iperf(Netns ns, String server, boolean reverse) throws Exception {
         for (int attempt = 0; attempt < 2; attempt++) {
             Command.Result r = ns.result("timeout", "40", "iperf3", "-c", server, "-t", "3", "-J", reverse ? "-R" : "-4");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sum_received\"[^}]*?\"bits_per_second\":\\s*([0-9.eE+]+)")
-                    .matcher(r.output());
-            if (m.find()) return Double.parseDouble(m.group(1)) / 1e9;
-            Thread.sleep(2000);
+            try {
+                return IperfReport.parse(r.output()).gbps();
+            } catch (java.io.IOException noReport) {
+                Thread.sleep(2000);
+            }
         }
         return -1;
     }

@@ -1,6 +1,5 @@
 package dev.dataplane.tun;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,7 +22,6 @@ final class ChecksumLanes {
     /** Addresses the way {@code Unsafe} does: any native address is an offset into it. */
     private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;
     static final int MAX_LEN = 1 << 20;
 
     private ChecksumLanes() {}
@@ -33,8 +31,8 @@ final class ChecksumLanes {
         IntVector acc0 = IntVector.zero(I), acc1 = IntVector.zero(I);
         int i = 0;
         for (; i + 64 <= len; i += 64) {
-            IntVector v = ByteVector.fromMemorySegment(B, MEMORY, address + i, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-            IntVector w = ByteVector.fromMemorySegment(B, MEMORY, address + i + 32, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
+            IntVector v = IntVector.fromMemorySegment(I, MEMORY, address + i, ByteOrder.LITTLE_ENDIAN);
+            IntVector w = IntVector.fromMemorySegment(I, MEMORY, address + i + 32, ByteOrder.LITTLE_ENDIAN);
             acc0 = addHalves(acc0, v);
             acc1 = addHalves(acc1, w);
         }
