@@ -11,7 +11,8 @@ public final class Cli {
     static final int EXIT_FAILURE = 1;
 
     static final String USAGE = """
-            Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N] [--metrics [ADDR:]PORT]
+            Usage: dataplane --iface NAME [--mode wireguard] [--mtu N] [--workers N] [--threads lane|split]
+                             [--metrics [ADDR:]PORT]
                    dataplane --iface NAME --mode vxlan [--vni 1] [--port 8472] [--local ADDR] [--remote ADDR]
                              [--mtu N] [--learning] [--ageing SECONDS] [--gbp] [--metrics [ADDR:]PORT]
                    dataplane --iface NAME --mode esp [--config FILE | --swanctl FILE] [--port 4500] [--mtu N]
@@ -28,6 +29,8 @@ public final class Cli {
               --workers N      0 (default, on any core count): each direction runs to completion on one
                                thread, in batches, with offloads; N > 0: N crypto workers per direction
                                behind Disruptor rings, single packets (measured slower; docs/architecture.md)
+              --threads T      lane: both directions on one thread; split: one thread per direction
+                               (default: lane on up to 2 cores, split on more; every mode; docs/architecture.md)
               --no-offloads    plain packets on the TUN device (no IFF_VNET_HDR/TSO super-packets)
               --io-uring       TUN batches through an io_uring instead of one read/write per packet
                                (measured: docs/benchmarks.md)

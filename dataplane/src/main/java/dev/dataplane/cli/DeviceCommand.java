@@ -32,6 +32,7 @@ final class DeviceCommand {
         TunDevice tun = TunDevice.create(name, o.mtu(),
                 TunOptions.DEFAULT.withOffloads(batched && o.offloads()).withIoUring(batched && o.ioUring()));
         WgDevice device = new WgDevice(name, dev.dataplane.device.PacketDevice.of(tun), Clock.SYSTEM, ProtocolLimits.fromSystemProperties(), o.workers(), err);
+        device.threading(o.threads());
         UapiServer uapi;
         try {
             device.config().set(e -> {
@@ -47,7 +48,7 @@ final class DeviceCommand {
             throw e;
         }
         String up = "up: TUN " + name + " (mtu " + o.mtu() + (tun.usesIoUring() ? ", io_uring" : "") + "), UAPI " + uapi.path() + ", "
-                + o.workers() + " worker(s)";
+                + (batched ? "run to completion, threads " + o.threads().flag() : o.workers() + " worker(s)");
         return serve(device, uapi, o.metrics(), up, err);
     }
 

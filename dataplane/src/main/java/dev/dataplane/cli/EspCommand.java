@@ -51,6 +51,7 @@ final class EspCommand {
         if (!DeviceCommand.free(name, UapiServer.CONTROL_DIR, err)) return Cli.EXIT_FAILURE;
         TunDevice tun = TunDevice.create(name, o.mtu(), TunOptions.DEFAULT.withOffloads(o.offloads()).withIoUring(o.ioUring()));
         EspDevice device = new EspDevice(name, PacketDevice.of(tun), Clock.SYSTEM, o.esp().natTPort(), err);
+        device.threading(o.threads());
         UapiServer control;
         IkeDaemon ike = null;
         try {
@@ -97,7 +98,7 @@ final class EspCommand {
             throw e;
         }
         String up = "up: TUN " + name + " (mtu " + o.mtu() + "), esp, NAT-T port " + o.esp().natTPort() + (ike != null ? ", IKEv2 on 500/4500" : "")
-                + ", control " + control.path();
+                + ", threads " + o.threads().flag() + ", control " + control.path();
         if (ike != null) {
             IkeDaemon daemon = ike;
             Thread.ofVirtual().start(() -> {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parsed command-line flags. Parsing never exits the JVM: errors come back as {@link UsageException}. */
-record Options(String command, String iface, String mode, int mtu, int workers, boolean foreground,
+record Options(String command, String iface, String mode, int mtu, int workers, dev.dataplane.device.Threading threads, boolean foreground,
                boolean offloads, boolean ioUring, String peer, java.net.InetSocketAddress metrics, List<String> rest,
                VxlanConfig vxlan, Esp esp) {
     static final String WIREGUARD = "wireguard", VXLAN = "vxlan", ESP = "esp";
@@ -42,6 +42,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         java.nio.file.Path espConfig = null, swanctl = null;
         boolean portGiven = false;
         int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
+        dev.dataplane.device.Threading threads = dev.dataplane.device.Threading.chosen();
         boolean foreground = true;
         boolean offloads = true;
         boolean ioUring = false;
@@ -58,6 +59,13 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
                 case "--mode" -> mode = value(args, ++i, a);
                 case "--mtu" -> mtu = intValue(args, ++i, a, 576, 9000);
                 case "--workers" -> workers = intValue(args, ++i, a, 0, 64);
+                case "--threads" -> {
+                    try {
+                        threads = dev.dataplane.device.Threading.parse(value(args, ++i, a));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
                 case "--peer" -> peer = value(args, ++i, a);
                 case "-f", "--foreground" -> foreground = true;
                 case "--no-offloads" -> offloads = false;
@@ -125,14 +133,14 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         if (!peer.equals("wireguard-go") && !peer.equals("ours")) {
             throw new UsageException("--peer must be wireguard-go or ours");
         }
-        return new Options(command, iface, mode, mtu, workers, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest), vxlan, esp);
+        return new Options(command, iface, mode, mtu, workers, threads, foreground, offloads, ioUring, peer, metrics, List.copyOf(rest), vxlan, esp);
     }
 
     /** `ctl NAME WORDS…`: the words go to the device's control socket as they are. */
     private static Options parseCtl(String[] args) throws UsageException {
         if (args.length < 3) throw new UsageException("usage: dataplane ctl NAME COMMAND… (for example: fdb show)");
         validateIfaceName(args[1]);
-        return new Options("ctl", args[1], VXLAN, 0, 0, true, false, false, "ours", null,
+        return new Options("ctl", args[1], VXLAN, 0, 0, dev.dataplane.device.Threading.chosen(), true, false, false, "ours", null,
                 List.of(args).subList(2, args.length), null, null);
     }
 

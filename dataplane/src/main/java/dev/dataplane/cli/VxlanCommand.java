@@ -24,6 +24,7 @@ final class VxlanCommand {
         TunDevice tap = TunDevice.create(name, o.mtu(),
                 TunOptions.DEFAULT.withTap(true).withOffloads(o.offloads()).withIoUring(o.ioUring()));
         VxlanDevice device = new VxlanDevice(name, PacketDevice.of(tap), Clock.SYSTEM, o.vxlan(), err);
+        device.threading(o.threads());
         UapiServer control;
         try {
             device.bind();
@@ -34,7 +35,7 @@ final class VxlanCommand {
             throw e;
         }
         String up = "up: TAP " + name + " (mtu " + o.mtu() + (tap.offloads() ? ", offloads" : "") + "), "
-                + o.vxlan().describe() + ", control " + control.path();
+                + o.vxlan().describe() + ", threads " + o.threads().flag() + ", control " + control.path();
         return DeviceCommand.serve(device, control, o.metrics(), up, err);
     }
 }

@@ -19,6 +19,7 @@ public abstract class Device implements AutoCloseable {
     private final PrintStream log;
     private volatile Runnable onFatal;
     private volatile Throwable failure;
+    private Threading threading = Threading.chosen();
     protected volatile UdpSocket socket;
 
     protected Device(String name, PacketDevice tun, Clock clock, PrintStream log) {
@@ -109,6 +110,31 @@ public abstract class Device implements AutoCloseable {
         java.io.StringWriter trace = new java.io.StringWriter();
         t.printStackTrace(new java.io.PrintWriter(trace));
         fatal(thread + " died: " + t + "\n" + trace.toString().strip());
+    }
+
+    /** Sets how the data path is threaded; before {@link #start} (the default is {@link Threading#chosen}). */
+    public void threading(Threading threading) {
+        this.threading = java.util.Objects.requireNonNull(threading);
+    }
+
+    public Threading threading() {
+        return threading;
+    }
+
+    /**
+     * Starts the data path: both loops on one {@link DataLane} thread ({@code PREFIX-lane}) with
+     * {@link Threading#LANE} when the inside device is a TUN/TAP device, else one thread per direction
+     * ({@code PREFIX-INSIDE-reader} and {@code PREFIX-WIRE-reader}).
+     */
+    protected void startDataPath(String prefix, String inside, String wire, TunToWire outbound, WireToTun inbound) {
+        dev.dataplane.tun.TunDevice t = tun.tunDevice();
+        if (threading == Threading.LANE && t != null) {
+            DataLane lane = new DataLane(this, t, outbound, inbound);
+            startDataThread(prefix + "-lane", lane, lane::stop);
+        } else {
+            startDataThread(prefix + "-" + inside + "-reader", outbound, outbound::stop);
+            startDataThread(prefix + "-" + wire + "-reader", inbound, inbound::stop);
+        }
     }
 
     /** Starts a data thread; if {@code loop} throws, {@code stop} ends it and the device stops ({@link #died}). */

@@ -38,11 +38,17 @@ final class Inbound {
         this.inline = workers == 0 ? new WireToTun(device, new Opening(), slotSize) : null;
     }
 
+    /** The run-to-completion loop, or null in the ring mode. */
+    WireToTun inline() {
+        return inline;
+    }
+
+    /** Starts the ring mode's threads; the inline loop ({@link #inline}) is started by the device ({@link Device#startDataPath}). */
     void start(PacketDevice tun) {
         this.tun = tun;
-        if (ring != null) ring.start();
-        if (inline != null) device.startDataThread("wg-udp-reader", inline, inline::stop);
-        else device.startDataThread("wg-udp-reader", this::readLoop, () -> running = false);
+        if (ring == null) return;
+        ring.start();
+        device.startDataThread("wg-udp-reader", this::readLoop, () -> running = false);
     }
 
     /** Packets between the UDP reader and the TUN device (ring mode; the inline mode holds none between calls). */

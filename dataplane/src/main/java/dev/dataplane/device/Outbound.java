@@ -37,10 +37,16 @@ final class Outbound {
         this.inline = workers == 0 ? new TunToWire(device, new Sealing(), slotSize) : null;
     }
 
+    /** The run-to-completion loop, or null in the ring mode. */
+    TunToWire inline() {
+        return inline;
+    }
+
+    /** Starts the ring mode's threads; the inline loop ({@link #inline}) is started by the device ({@link Device#startDataPath}). */
     void start(PacketDevice tun) {
-        if (ring != null) ring.start();
-        if (inline != null) device.startDataThread("wg-tun-reader", inline, inline::stop);
-        else device.startDataThread("wg-tun-reader", () -> readLoop(tun), () -> running = false);
+        if (ring == null) return;
+        ring.start();
+        device.startDataThread("wg-tun-reader", () -> readLoop(tun), () -> running = false);
     }
 
     /** Packets between the TUN reader and the wire (ring mode; the inline mode holds none between calls). */

@@ -66,6 +66,11 @@ public interface PacketDevice extends AutoCloseable {
         };
     }
 
+    /** The TUN/TAP device behind this one, if it is one (a thread can then wait on it beside a socket). */
+    default dev.dataplane.tun.TunDevice tunDevice() {
+        return null;
+    }
+
     /** Adapts the TUN device of the I/O layer. */
     static PacketDevice of(dev.dataplane.tun.TunDevice tun) {
         return new PacketDevice() {
@@ -93,6 +98,11 @@ public interface PacketDevice extends AutoCloseable {
             @Override
             public void writeBatch(dev.dataplane.tun.PacketBatch batch) throws IOException {
                 tun.writeBatch(batch);
+            }
+
+            @Override
+            public dev.dataplane.tun.TunDevice tunDevice() {
+                return tun;
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.dataplane.device;
 
 import dev.dataplane.tun.PacketBatch;
+import dev.dataplane.tun.Readiness;
 import dev.dataplane.tun.UdpSocket;
 
 import java.io.IOException;
@@ -16,6 +17,8 @@ public final class TunToWire implements Runnable {
     private final OutboundTransform transform;
     private final int slot;
     private volatile boolean running = true;
+    /** Made by the thread that runs the loop, on its first batch. */
+    private GrowingBatch buffers;
 
     public TunToWire(Device device, OutboundTransform transform, int slot) {
         this.device = device;
@@ -29,29 +32,40 @@ public final class TunToWire implements Runnable {
 
     @Override
     public void run() {
-        GrowingBatch buffers = new GrowingBatch(device, slot, transform.headroom(), "outbound");
-        PacketDevice tun = device.tun;
-        while (running) {
-            PacketBatch batch = buffers.batch;
-            int n;
-            try {
-                n = tun.readBatch(batch);
-            } catch (IOException e) {
-                if (running) device.fatal("inside device read failed: " + e.getMessage());
-                running = false;
-                return;
-            }
-            int out = 0, slotSize = batch.slotSize();
-            for (int i = 0; i < n; i++) {
-                int len = transform.encapsulate(batch, i, out);
-                if (len <= 0) continue;
-                if (out != i) batch.view().putBytes(out * slotSize, batch.view(), i * slotSize, len);
-                batch.set(out++, 0, len);
-            }
-            batch.count(out);
-            if (out > 0) transmit(batch);
-            buffers.growAfterOversize();   // a packet did not fit (the MTU was raised): carry the next ones
+        while (running && pump() >= 0) {
+            // each pump moves one batch
         }
+    }
+
+    /**
+     * Moves one batch: returns how many packets were read, 0 if none was waiting (only on a thread that asked
+     * {@link Readiness#returnEmptyReads}), or -1 once the loop has ended.
+     */
+    int pump() {
+        if (!running) return -1;
+        if (buffers == null) buffers = new GrowingBatch(device, slot, transform.headroom(), "outbound");
+        PacketBatch batch = buffers.batch;
+        int n;
+        try {
+            n = device.tun.readBatch(batch);
+        } catch (Readiness.NothingWaiting e) {
+            return 0;
+        } catch (IOException e) {
+            if (running) device.fatal("inside device read failed: " + e.getMessage());
+            running = false;
+            return -1;
+        }
+        int out = 0, slotSize = batch.slotSize();
+        for (int i = 0; i < n; i++) {
+            int len = transform.encapsulate(batch, i, out);
+            if (len <= 0) continue;
+            if (out != i) batch.view().putBytes(out * slotSize, batch.view(), i * slotSize, len);
+            batch.set(out++, 0, len);
+        }
+        batch.count(out);
+        if (out > 0) transmit(batch);
+        buffers.growAfterOversize();   // a packet did not fit (the MTU was raised): carry the next ones
+        return n;
     }
 
     private void transmit(PacketBatch batch) {

@@ -99,6 +99,7 @@ public final class WgDevice extends Device {
         control.start();
         outbound.start(tun);
         inbound.start(tun);
+        if (outbound.inline() != null) startDataPath("wg", "tun", "udp", outbound.inline(), inbound.inline());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dataplane.device;
 
 import dev.dataplane.tun.PacketBatch;
+import dev.dataplane.tun.Readiness;
 import dev.dataplane.tun.UdpSocket;
 
 import java.io.IOException;
@@ -14,12 +15,16 @@ public final class WireToTun implements Runnable {
     private final Device device;
     private final InboundTransform transform;
     private final int slot;
+    private final boolean sums;
     private volatile boolean running = true;
+    /** Made by the thread that runs the loop, on its first batch. */
+    private GrowingBatch buffers;
 
     public WireToTun(Device device, InboundTransform transform, int slot) {
         this.device = device;
         this.transform = transform;
         this.slot = slot;
+        this.sums = transform.keepsInnerBytes();
     }
 
     public void stop() {
@@ -28,50 +33,58 @@ public final class WireToTun implements Runnable {
 
     @Override
     public void run() {
-        GrowingBatch buffers = new GrowingBatch(device, slot, 0, "inbound");
-        boolean sums = transform.keepsInnerBytes();
-        while (running) {
-            PacketBatch batch = buffers.batch;
-            batch.sumOnReceive(sums);
-            UdpSocket socket = device.socket();
-            if (socket == null) {
-                sleepBriefly();
-                continue;
-            }
-            int n;
-            try {
-                n = socket.receiveBatch(batch);
-            } catch (IOException e) {
-                receiveFailed(socket, e);
-                continue;
-            }
-            int out = 0, slotSize = batch.slotSize();
-            for (int i = 0; i < n; i++) {
-                if (batch.length(i) >= slotSize) {   // filled its slot: probably cut short by the receive
-                    device.stats.drop(DropReason.OVERSIZE);
-                    continue;
-                }
-                int innerLen = transform.decapsulate(batch, i);
-                if (innerLen <= 0) continue;
-                // keep the inner packet for one batched write; slots before it that were dropped are reused (the
-                // transform left slot i describing it)
-                if (out != i) {
-                    int src = batch.offset(i), start = src - i * slotSize;
-                    batch.view().putBytes(out * slotSize + start, batch.view(), src, innerLen);
-                    batch.set(out, start, innerLen);
-                }
-                out++;
-            }
-            batch.count(out);
-            if (out > 0) {
-                try {
-                    device.tun.writeBatch(batch);
-                } catch (IOException e) {
-                    for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
-                }
-            }
-            buffers.growAfterOversize();   // a datagram did not fit (the peer's MTU is larger): carry the next ones
+        while (running) pump();
+    }
+
+    /**
+     * Moves one batch: returns how many datagrams were received, 0 if none was waiting (only on a thread that asked
+     * {@link Readiness#returnEmptyReads}) or the receive failed.
+     */
+    int pump() {
+        if (buffers == null) buffers = new GrowingBatch(device, slot, 0, "inbound");
+        PacketBatch batch = buffers.batch;
+        batch.sumOnReceive(sums);
+        UdpSocket socket = device.socket();
+        if (socket == null) {
+            sleepBriefly();
+            return 0;
         }
+        int n;
+        try {
+            n = socket.receiveBatch(batch);
+        } catch (Readiness.NothingWaiting e) {
+            return 0;
+        } catch (IOException e) {
+            receiveFailed(socket, e);
+            return 0;
+        }
+        int out = 0, slotSize = batch.slotSize();
+        for (int i = 0; i < n; i++) {
+            if (batch.length(i) >= slotSize) {   // filled its slot: probably cut short by the receive
+                device.stats.drop(DropReason.OVERSIZE);
+                continue;
+            }
+            int innerLen = transform.decapsulate(batch, i);
+            if (innerLen <= 0) continue;
+            // keep the inner packet for one batched write; slots before it that were dropped are reused (the
+            // transform left slot i describing it)
+            if (out != i) {
+                int src = batch.offset(i), start = src - i * slotSize;
+                batch.view().putBytes(out * slotSize + start, batch.view(), src, innerLen);
+                batch.set(out, start, innerLen);
+            }
+            out++;
+        }
+        batch.count(out);
+        if (out > 0) {
+            try {
+                device.tun.writeBatch(batch);
+            } catch (IOException e) {
+                for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
+            }
+        }
+        buffers.growAfterOversize();   // a datagram did not fit (the peer's MTU is larger): carry the next ones
+        return n;
     }
 
     /**

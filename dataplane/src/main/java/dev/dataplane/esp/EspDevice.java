@@ -212,8 +212,7 @@ public final class EspDevice extends Device {
 
     @Override
     public void start() {
-        startDataThread("esp-tun-reader", outbound, outbound::stop);
-        startDataThread("esp-net-reader", inbound, inbound::stop);
+        startDataPath("esp", "tun", "net", outbound, inbound);
         timers.scheduleAtFixedRate(this::keepalives, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS, TimeUnit.SECONDS);
     }
 

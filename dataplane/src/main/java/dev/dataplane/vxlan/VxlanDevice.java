@@ -65,8 +65,7 @@ public final class VxlanDevice extends Device {
 
     @Override
     public void start() {
-        startDataThread("vxlan-tap-reader", outbound, outbound::stop);
-        startDataThread("vxlan-udp-reader", inbound, inbound::stop);
+        startDataPath("vxlan", "tap", "udp", outbound, inbound);
         ager = Thread.ofPlatform().daemon().name("vxlan-ageing").start(this::ageLoop);
     }
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Seeded random command lines: every one parses or is refused with a usage message; nothing else escapes. */
 class OptionsFuzzTest {
-    private static final String[] TOKENS = {"--iface", "-i", "--mode", "--mtu", "--workers", "--peer", "-f",
+    private static final String[] TOKENS = {"--iface", "-i", "--mode", "--mtu", "--workers", "--threads", "lane", "split", "--peer", "-f",
             "--foreground", "--no-offloads", "--metrics", "demo", "bench", "wg0", "flannel-wg", "wireguard", "vxlan",
             "0", "1", "576", "9000", "65536", "-1", "", "x", "--", "-", "127.0.0.1:0", "[::1]:9586", "ours",
             "a".repeat(16), "bad/name", "..", "\u0000", "--bogus", "1e3"};

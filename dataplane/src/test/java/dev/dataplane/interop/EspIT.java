@@ -45,11 +45,14 @@ class EspIT {
     }
 
     private static Ends up(String tag, OurEsp.Transform t, boolean udp, boolean esn) throws Exception {
-        return up(tag, t, udp, esn, false);
+        return up(tag, t, udp, esn, false, "lane");
     }
 
-    /** {@code v6}: the SAs' outer addresses are IPv6 (fd00:1814::1 and ::2) instead of IPv4. */
-    private static Ends up(String tag, OurEsp.Transform t, boolean udp, boolean esn, boolean v6) throws Exception {
+    /**
+     * {@code v6}: the SAs' outer addresses are IPv6 (fd00:1814::1 and ::2) instead of IPv4; {@code threads}: both ends'
+     * data path threading, lane or split.
+     */
+    private static Ends up(String tag, OurEsp.Transform t, boolean udp, boolean esn, boolean v6, String threads) throws Exception {
         Netns a = Netns.create(tag + "a");
         Netns b;
         try {
@@ -66,9 +69,9 @@ class EspIT {
             Random r = new Random();
             String k1 = t.randomKey(r), k2 = t.randomKey(r);
             String id = (ProcessHandle.current().pid() % 10000) + tag;
-            OurEsp ea = OurEsp.start(a, "ea" + id, logs, OurEsp.tunnel(outerA, outerB, "10.80.0.1/32,fd00:80::1/128",
+            OurEsp ea = OurEsp.start(a, "ea" + id, logs, threads, OurEsp.tunnel(outerA, outerB, "10.80.0.1/32,fd00:80::1/128",
                     "10.80.0.2/32,fd00:80::2/128", t, udp, esn, k1, k2, 0x3001, 0x3002), "10.80.0.1/24", "fd00:80::1/64");
-            OurEsp eb = OurEsp.start(b, "eb" + id, logs, OurEsp.tunnel(outerB, outerA, "10.80.0.2/32,fd00:80::2/128",
+            OurEsp eb = OurEsp.start(b, "eb" + id, logs, threads, OurEsp.tunnel(outerB, outerA, "10.80.0.2/32,fd00:80::2/128",
                     "10.80.0.1/32,fd00:80::1/128", t, udp, esn, k2, k1, 0x3002, 0x3001), "10.80.0.2/24", "fd00:80::2/64");
             return new Ends(a, b, ea, eb);
         } catch (Exception e) {
@@ -78,16 +81,16 @@ class EspIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}, udp={1}, esn={2}")
-    @CsvSource({"GCM128,false,false", "GCM256,true,true", "CHACHA,false,true", "CHACHA,true,false"})
-    void oursBothEnds(OurEsp.Transform t, boolean udp, boolean esn) throws Exception {
-        try (Ends e = up("es" + t.ordinal() + (udp ? "u" : "r"), t, udp, esn)) {
+    @ParameterizedTest(name = "{0}, udp={1}, esn={2}, threads {3}")
+    @CsvSource({"GCM128,false,false,lane", "GCM256,true,true,split", "CHACHA,false,true,split", "CHACHA,true,false,lane"})
+    void oursBothEnds(OurEsp.Transform t, boolean udp, boolean esn, String threads) throws Exception {
+        try (Ends e = up("es" + t.ordinal() + (udp ? "u" : "r"), t, udp, esn, false, threads)) {
             assertTrue(Measure.firstContactMs(e.a, "10.80.0.2", 10_000) >= 0, "IPv4 inside");
             assertEquals(0, e.a.status("ping", "-c", "2", "-W", "2", "fd00:80::2"), "IPv6 inside");
             assertEquals(0, e.b.status("ping", "-c", "2", "-W", "2", "10.80.0.1"), "the other way");
             // a fixed amount of TCP data must arrive whole (speed is the benchmark's business; this JVM is still cold)
             Measure.Transfer ab = Measure.iperfBytes(e.a, e.b, "10.80.0.2", 16 << 20, 120);
-            System.out.printf("esp %s udp=%s esn=%s: iperf3 16 MB at %.2f Gbit/s%n", t, udp, esn, ab.gbps());
+            System.out.printf("esp %s udp=%s esn=%s threads %s: iperf3 16 MB at %.2f Gbit/s%n", t, udp, esn, threads, ab.gbps());
             assertTrue(ab.delivered(16 << 20), "TCP: " + ab);
             assertTrue(e.ea.ctl("show").contains(udp ? "ESP-in-UDP on port 4500" : "raw ESP over IPv4"), e.ea.ctl("show"));
         }
@@ -97,7 +100,7 @@ class EspIT {
     @ParameterizedTest(name = "udp={0}")
     @CsvSource({"false", "true"})
     void ipv6Underlay(boolean udp) throws Exception {
-        try (Ends e = up("es6" + (udp ? "u" : "r"), OurEsp.Transform.GCM128, udp, false, true)) {
+        try (Ends e = up("es6" + (udp ? "u" : "r"), OurEsp.Transform.GCM128, udp, false, true, "lane")) {
             assertTrue(Measure.firstContactMs(e.a, "10.80.0.2", 10_000) >= 0, "IPv4 inside, IPv6 outside");
             assertEquals(0, e.b.status("ping", "-c", "2", "-W", "2", "fd00:80::1"), "IPv6 inside, IPv6 outside");
             assertTrue(e.ea.ctl("show").contains(udp ? "ESP-in-UDP on port 4500" : "raw ESP over IPv6"), e.ea.ctl("show"));

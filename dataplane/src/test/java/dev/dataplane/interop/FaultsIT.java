@@ -180,7 +180,7 @@ class FaultsIT {
         }
 
         static Tunnel.Launch ours(String... args) {
-            List<String> device = new java.util.ArrayList<>(List.of("--workers", "0"));
+            List<String> device = new java.util.ArrayList<>(List.of("--workers", "0", "--threads", "lane"));
             device.addAll(List.of(args));
             return new Tunnel.Launch(Impl.OURS, null, List.of(), List.of(), device);
         }

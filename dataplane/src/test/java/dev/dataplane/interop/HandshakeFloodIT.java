@@ -45,7 +45,7 @@ class HandshakeFloodIT {
     void establishedTrafficKeepsFlowingThroughAnInitiationFlood() throws Exception {
         Path logs = Files.createTempDirectory("dp-flood");
         Tunnel.Launch ours = new Tunnel.Launch(Impl.OURS, null, List.of(), List.of(),
-                List.of("--workers", "0", "--metrics", "127.0.0.1:" + METRICS_PORT));
+                List.of("--workers", "0", "--threads", "lane", "--metrics", "127.0.0.1:" + METRICS_PORT));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (Tunnel t = Tunnel.up("fld", ours, ours, logs); Netns attacker = Netns.create("fla")) {
             Netns.link(attacker, "veth0", "198.18.1.1/24", t.b, "veth1", "198.18.1.2/24");

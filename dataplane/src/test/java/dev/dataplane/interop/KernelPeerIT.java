@@ -54,7 +54,7 @@ class KernelPeerIT {
         try (Netns ns = Netns.create("kpwg")) {
             String iface = "kpwg" + (ProcessHandle.current().pid() % 10000);
             Tunnel.Launch ours = new Tunnel.Launch(Tunnel.Impl.OURS, null, List.of(), List.of("-Ddataplane.rekeyAfterTime=8"),
-                    List.of("--workers", "0"));
+                    List.of("--workers", "0", "--threads", "lane"));
             Tunnel.startDevice(ns, iface, ours, logs);
             Path key = Files.createTempFile("kp-key", ".key", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {

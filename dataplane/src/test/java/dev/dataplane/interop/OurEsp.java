@@ -22,9 +22,15 @@ final class OurEsp {
 
     /** Starts it with {@code xfrmLines} as its config file, addresses {@code inner} (CIDR, any number) on the TUN. */
     static OurEsp start(Netns ns, String iface, Path logDir, List<String> xfrmLines, String... inner) throws IOException, InterruptedException {
+        return start(ns, iface, logDir, "lane", xfrmLines, inner);
+    }
+
+    /** The same with the data path's threading ({@code lane} or {@code split}). */
+    static OurEsp start(Netns ns, String iface, Path logDir, String threads, List<String> xfrmLines, String... inner)
+            throws IOException, InterruptedException {
         Path config = logDir.resolve(iface + ".xfrm");
         Files.write(config, xfrmLines);
-        Process p = OurMode.start(ns, iface, logDir, List.of("--mode", "esp", "--config", config.toString()));
+        Process p = OurMode.start(ns, iface, logDir, List.of("--mode", "esp", "--config", config.toString(), "--threads", threads));
         for (String a : inner) ns.exec("ip", a.contains(":") ? "-6" : "-4", "addr", "add", a, "dev", iface);
         ns.exec("ip", "link", "set", iface, "up");
         return new OurEsp(ns, iface, p);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +99,9 @@ class VxlanIT {
         ns.exec("ip", "link", "set", dev, "up");
     }
 
-    @ParameterizedTest(name = "{0} underlay")
-    @ValueSource(strings = {"IPv4", "IPv6"})
-    void kernelVxlanPeer(String underlay) throws Exception {
+    @ParameterizedTest(name = "{0} underlay, threads {1}")
+    @CsvSource({"IPv4,lane", "IPv6,lane", "IPv4,split"})
+    void kernelVxlanPeer(String underlay, String threads) throws Exception {
         boolean v6 = underlay.equals("IPv6");
         String ua = v6 ? "fd00:187::1" : "198.18.7.1", ub = v6 ? "fd00:187::2" : "198.18.7.2";
         int mtu = v6 ? 1430 : 1450;
@@ -109,7 +109,7 @@ class VxlanIT {
             kernelVxlan(p.a, "vxk0", "local", ua, "remote", ub, "nolearning");
             inner(p.a, "vxk0", "10.66.0.1/24", "fd00:66::1/64", mtu);
             String name = OurVxlan.uniqueName("vxo");
-            OurVxlan ours = OurVxlan.start(p.b, name, logs, "--local", ub, "--remote", ua);
+            OurVxlan ours = OurVxlan.start(p.b, name, logs, "--local", ub, "--remote", ua, "--threads", threads);
             inner(p.b, name, "10.66.0.2/24", "fd00:66::2/64", mtu);
 
             assertTrue(Measure.firstContactMs(p.a, "10.66.0.2", 10_000) >= 0, "kernel -> ours, IPv4 inner");
@@ -121,7 +121,7 @@ class VxlanIT {
 
             Measure.Transfer ab = Measure.iperfBytes(p.a, p.b, "10.66.0.2", 32 << 20, 120);
             Measure.Transfer ba = Measure.iperfBytes(p.b, p.a, "10.66.0.1", 32 << 20, 120);
-            System.out.printf("vxlan %s underlay: iperf3 32 MB kernel->ours at %.2f Gbit/s, ours->kernel at %.2f Gbit/s%n", underlay,
+            System.out.printf("vxlan %s underlay, threads %s: iperf3 32 MB kernel->ours at %.2f Gbit/s, ours->kernel at %.2f Gbit/s%n", underlay, threads,
                     ab.gbps(), ba.gbps());
             assertTrue(ab.delivered(32 << 20), "kernel -> ours: " + ab);
             assertTrue(ba.delivered(32 << 20), "ours -> kernel: " + ba);

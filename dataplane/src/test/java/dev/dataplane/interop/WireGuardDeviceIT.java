@@ -24,25 +24,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * `bin/dataplane --iface` as a real process in a namespace, against wireguard-go and against itself,
- * configured only with `wg` and `ip`. Every test names the pipeline mode it runs ours in (--workers 0: inline,
- * the default; --workers 2: the Disruptor rings), so what is tested does not depend on the machine's cores.
+ * configured only with `wg` and `ip`. Every test names the pipeline mode it runs ours in ({@link Pipeline}), so
+ * what is tested does not depend on the machine's cores.
  */
 class WireGuardDeviceIT {
-    private static final int INLINE = 0;
-    private static final int RING = 2;
+    /**
+     * The data path's modes: run to completion on one lane thread (the default up to 2 cores), one thread per
+     * direction (the default above), or crypto workers behind Disruptor rings.
+     */
+    enum Pipeline {
+        LANE("--workers", "0", "--threads", "lane"), SPLIT("--workers", "0", "--threads", "split"), RING("--workers", "2");
+
+        final List<String> flags;
+
+        Pipeline(String... flags) {
+            this.flags = List.of(flags);
+        }
+    }
     private static final int METRICS_PORT = 9587;
     private static Path logs;
 
-    /** Ours in {@code workers} mode (both ends, when the peer is ours too), its metrics on {@link #METRICS_PORT}. */
-    private static Tunnel up(String tag, Impl peer, int workers, String... jvmFlags) throws Exception {
+    /** Ours in {@code pipeline} mode (both ends, when the peer is ours too), its metrics on {@link #METRICS_PORT}. */
+    private static Tunnel up(String tag, Impl peer, Pipeline pipeline, String... jvmFlags) throws Exception {
         Tunnel.Launch ours = new Tunnel.Launch(Impl.OURS, null, List.of(), List.of(jvmFlags),
-                List.of("--workers", String.valueOf(workers), "--metrics", "127.0.0.1:" + METRICS_PORT));
+                Stream.concat(pipeline.flags.stream(), Stream.of("--metrics", "127.0.0.1:" + METRICS_PORT)).toList());
         return Tunnel.up(tag, ours, peer == Impl.OURS ? ours : Tunnel.Launch.wireguardGo("wireguard-go"), logs);
     }
 
     /** Both peers, each with ours in both modes. */
     static Stream<Arguments> peersAndModes() {
-        return Stream.of(Impl.values()).flatMap(p -> Stream.of(Arguments.of(p, INLINE), Arguments.of(p, RING)));
+        return Stream.of(Impl.values()).flatMap(p -> Stream.of(Pipeline.values()).map(m -> Arguments.of(p, m)));
     }
 
     @BeforeAll
@@ -55,10 +66,10 @@ class WireGuardDeviceIT {
         Root.require();
     }
 
-    @ParameterizedTest(name = "{0}, workers={1}")
+    @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("peersAndModes")
-    void pingsInnerV4AndV6OverV4AndV6Underlay(Impl peer, int workers) throws Exception {
-        try (Tunnel t = up("png", peer, workers)) {
+    void pingsInnerV4AndV6OverV4AndV6Underlay(Impl peer, Pipeline pipeline) throws Exception {
+        try (Tunnel t = up("png", peer, pipeline)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0, "first ping (IPv4 inner, IPv4 underlay)");
             assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER6_B), "IPv6 inner");
             assertEquals(0, t.b.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_A), "the other way round");
@@ -73,15 +84,15 @@ class WireGuardDeviceIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}, workers={1}")
+    @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("peersAndModes")
-    void iperfBothWaysAndWgShowCounts(Impl peer, int workers) throws Exception {
-        try (Tunnel t = up("ipf", peer, workers)) {
+    void iperfBothWaysAndWgShowCounts(Impl peer, Pipeline pipeline) throws Exception {
+        try (Tunnel t = up("ipf", peer, pipeline)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             long[] before = transfer(t);
             double ab = Measure.iperfGbps(t.a, t.b, Tunnel.INNER_B, 10, 1);
             double ba = Measure.iperfGbps(t.b, t.a, Tunnel.INNER_A, 10, 1);
-            System.out.printf("workers=%d: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", workers, peer, ab, peer, ba);
+            System.out.printf("%s: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", pipeline, peer, ab, peer, ba);
             assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
             assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
             long[] after = transfer(t);
@@ -97,7 +108,7 @@ class WireGuardDeviceIT {
     @EnumSource(Impl.class)
     void rekeysMidStreamWithoutStalling(Impl peer) throws Exception {
         // ours initiates and rekeys every 2 s; the stream must keep flowing through several key changes
-        try (Tunnel t = up("rky", peer, INLINE, "-Ddataplane.rekeyAfterTime=2")) {
+        try (Tunnel t = up("rky", peer, Pipeline.LANE, "-Ddataplane.rekeyAfterTime=2")) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             // Only the initiator of the current keys rekeys on sending (as in wireguard-go), and the peer's first
             // packets on its new interface sometimes start the session before ours does: start ours' session afresh,
@@ -126,7 +137,7 @@ class WireGuardDeviceIT {
     @ParameterizedTest
     @EnumSource(Impl.class)
     void followsARoamingPeer(Impl peer) throws Exception {
-        try (Tunnel t = up("roam", peer, INLINE)) {
+        try (Tunnel t = up("roam", peer, Pipeline.LANE)) {
             assertTrue(Measure.firstContactMs(t.a, Tunnel.INNER_B, 10_000) >= 0);
             t.b.exec("ip", "addr", "del", Tunnel.UNDERLAY_B + "/24", "dev", "veth0");
             t.b.exec("ip", "addr", "add", "198.18.0.3/24", "dev", "veth0");
@@ -148,7 +159,7 @@ class WireGuardDeviceIT {
     void wireguardGoCompletesTheHandshakeThroughOurCookieReply() throws Exception {
         // ours answers every initiation without a valid MAC2 with a cookie reply, as under load;
         // wireguard-go must decrypt the cookie and retry with MAC2, which ours then accepts
-        try (Tunnel t = up("cky", Impl.WIREGUARD_GO, INLINE, "-Ddataplane.forceUnderLoad=true")) {
+        try (Tunnel t = up("cky", Impl.WIREGUARD_GO, Pipeline.LANE, "-Ddataplane.forceUnderLoad=true")) {
             assertEquals(0, t.b.status("ping", "-c", "1", "-w", "20", Tunnel.INNER_A),
                     "wireguard-go got through on its retry with MAC2 set from our cookie");
             assertEquals(0, t.a.status("ping", "-c", "2", "-W", "2", Tunnel.INNER_B));

@@ -89,6 +89,7 @@ final class NativeFd {
      * when it is, and throws {@link AsynchronousCloseException} when the fd was closed meanwhile.
      */
     void await(boolean writable) throws IOException {
+        if (!writable && Readiness.readsReturnEmpty()) throw Readiness.NOTHING_WAITING;
         MemorySegment p = SCRATCH.get();
         p.set(JAVA_INT, 0, fd);
         p.set(JAVA_SHORT, 4, writable ? POLLOUT : POLLIN);
@@ -108,6 +109,43 @@ final class NativeFd {
             }
         }
     }
+
+    /**
+     * Waits until either fd is readable or either is closing, polling both with their wake-up eventfds. The caller
+     * holds neither; a fd closing meanwhile makes this return (the caller's next call on it throws), one closed
+     * already makes it throw {@link ClosedChannelException}.
+     */
+    static void awaitEitherReadable(NativeFd a, NativeFd b) throws IOException {
+        int fa = a.acquire();
+        try {
+            int fb = b.acquire();
+            try {
+                MemorySegment p = EITHER.get();
+                p.set(JAVA_INT, 0, fa);
+                p.set(JAVA_INT, 8, a.wakeFd);
+                p.set(JAVA_INT, 16, fb);
+                p.set(JAVA_INT, 24, b.wakeFd);
+                for (int i = 0; i < 4; i++) {
+                    p.set(JAVA_SHORT, 8L * i + 4, POLLIN);
+                    p.set(JAVA_SHORT, 8L * i + 6, (short) 0);
+                }
+                while (!a.closing && !b.closing) {
+                    int n = Libc.poll(p.address(), 4L, -1);
+                    if (n > 0) return;
+                    if (n < 0 && Libc.errno() != Libc.EINTR) {
+                        throw new IOException("poll on " + a.what + " and " + b.what + ": " + Libc.strerror(Libc.errno()));
+                    }
+                }
+            } finally {
+                b.release();
+            }
+        } finally {
+            a.release();
+        }
+    }
+
+    /** Per-thread scratch for {@link #awaitEitherReadable}: four struct pollfd. */
+    private static final ThreadLocal<MemorySegment> EITHER = ThreadLocal.withInitial(() -> Arena.global().allocate(32, 8));
 
     /**
      * Stops new calls, wakes waiting ones, and closes the fd once no call holds it. Returns when the fd is

@@ -175,6 +175,10 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
+    NativeFd nativeFd() {
+        return fd;
+    }
+
     /**
      * Reads as many packets as are waiting (at least one, at most the batch's capacity) into slots
      * {@code [0, n)} of {@code batch}; blocks until one arrives. Returns {@code n}, also the batch count.

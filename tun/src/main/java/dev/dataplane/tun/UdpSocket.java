@@ -188,6 +188,10 @@ public final class UdpSocket implements AutoCloseable {
         }
     }
 
+    NativeFd nativeFd() {
+        return fd;
+    }
+
     /**
      * Receives up to {@link PacketBatch#capacity()} datagrams into slots {@code [0, n)} of {@code batch} with
      * their sources, blocking until at least one arrives; returns {@code n}, also stored as the batch count.
