@@ -86,6 +86,7 @@ class EspIT {
     void oursBothEnds(OurEsp.Transform t, boolean udp, boolean esn, String threads) throws Exception {
         try (Ends e = up("es" + t.ordinal() + (udp ? "u" : "r"), t, udp, esn, false, threads)) {
             assertTrue(Measure.firstContactMs(e.a, "10.80.0.2", 10_000) >= 0, "IPv4 inside");
+            assertTrue(Files.readString(logs.resolve(e.ea.iface + ".log")).contains("threads " + threads), "ours runs threads " + threads);
             assertEquals(0, e.a.status("ping", "-c", "2", "-W", "2", "fd00:80::2"), "IPv6 inside");
             assertEquals(0, e.b.status("ping", "-c", "2", "-W", "2", "10.80.0.1"), "the other way");
             // a fixed amount of TCP data must arrive whole (speed is the benchmark's business; this JVM is still cold)

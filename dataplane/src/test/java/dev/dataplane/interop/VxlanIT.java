@@ -113,6 +113,7 @@ class VxlanIT {
             inner(p.b, name, "10.66.0.2/24", "fd00:66::2/64", mtu);
 
             assertTrue(Measure.firstContactMs(p.a, "10.66.0.2", 10_000) >= 0, "kernel -> ours, IPv4 inner");
+            assertTrue(Files.readString(logs.resolve(name + ".log")).contains("threads " + threads), "ours runs threads " + threads);
             String neigh = p.a.exec("ip", "neigh", "show", "10.66.0.2", "dev", "vxk0");
             assertTrue(neigh.contains(ours.mac()), "ARP across the tunnel resolved our TAP's MAC: " + neigh);
             assertEquals(0, p.b.status("ping", "-c", "2", "-W", "2", "10.66.0.1"), "ours -> kernel, IPv4 inner");

@@ -33,11 +33,15 @@ class WireGuardDeviceIT {
      * direction (the default above), or crypto workers behind Disruptor rings.
      */
     enum Pipeline {
-        LANE("--workers", "0", "--threads", "lane"), SPLIT("--workers", "0", "--threads", "split"), RING("--workers", "2");
+        LANE("threads lane", "--workers", "0", "--threads", "lane"), SPLIT("threads split", "--workers", "0", "--threads", "split"),
+        RING("2 worker(s)", "--workers", "2");
 
         final List<String> flags;
+        /** What the device's "up:" line says about its data path in this mode. */
+        final String announced;
 
-        Pipeline(String... flags) {
+        Pipeline(String announced, String... flags) {
+            this.announced = announced;
             this.flags = List.of(flags);
         }
     }
@@ -93,6 +97,8 @@ class WireGuardDeviceIT {
             double ab = Measure.iperfGbps(t.a, t.b, Tunnel.INNER_B, 10, 1);
             double ba = Measure.iperfGbps(t.b, t.a, Tunnel.INNER_A, 10, 1);
             System.out.printf("%s: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", pipeline, peer, ab, peer, ba);
+            String log = Files.readString(logs.resolve(t.ifA + ".log"));
+            assertTrue(log.contains(pipeline.announced), "ours runs " + pipeline + ": " + log.lines().filter(l -> l.contains("up:")).toList());
             assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
             assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
             long[] after = transfer(t);
