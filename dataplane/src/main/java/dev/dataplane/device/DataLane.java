@@ -11,21 +11,21 @@ import java.io.IOException;
  * wait for whichever is readable first only when neither had anything. A packet and its reply (a TCP segment and
  * its ACK) are then handled without waking another thread, and a device never has more runnable threads than one.
  */
-public final class DataLane implements Runnable {
+final class DataLane implements Runnable {
     private final Device device;
     private final TunDevice tun;
     private final TunToWire outbound;
     private final WireToTun inbound;
     private volatile boolean running = true;
 
-    public DataLane(Device device, TunDevice tun, TunToWire outbound, WireToTun inbound) {
+    DataLane(Device device, TunDevice tun, TunToWire outbound, WireToTun inbound) {
         this.device = device;
         this.tun = tun;
         this.outbound = outbound;
         this.inbound = inbound;
     }
 
-    public void stop() {
+    void stop() {
         running = false;
         outbound.stop();
         inbound.stop();

@@ -20,6 +20,7 @@ public abstract class Device implements AutoCloseable {
     private volatile Runnable onFatal;
     private volatile Throwable failure;
     private Threading threading = Threading.chosen();
+    private final java.util.List<Thread> dataThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected volatile UdpSocket socket;
 
     protected Device(String name, PacketDevice tun, Clock clock, PrintStream log) {
@@ -148,7 +149,29 @@ public abstract class Device implements AutoCloseable {
             }
         }, name);
         t.setDaemon(true);
+        dataThreads.add(t);
         t.start();
+    }
+
+    /**
+     * After the loops were told to stop and the device and socket closed: waits up to {@code millis} for the data
+     * threads to leave, so that what close does next (wiping keys) runs with no packet in flight. Returns whether
+     * they all left.
+     */
+    protected boolean awaitDataThreads(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        for (Thread t : dataThreads) {
+            long left = deadline - System.nanoTime();
+            if (t == Thread.currentThread()) continue;   // a data thread that died is closing the device itself
+            try {
+                if (left > 0) t.join(Math.max(1, left / 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (t.isAlive()) return false;
+        }
+        return true;
     }
 
     /** Why the device stopped on its own, if a thread died; null otherwise. */

@@ -111,8 +111,9 @@ public final class WgDevice extends Device {
         socket = null;
         if (s != null) s.close();
         tun.close();
+        awaitDataThreads(2000);   // then nothing is in flight while the keys are wiped
         for (Peer p : peerList) for (Keypair kp : p.clearKeypairs()) retire(kp);
-        for (Keypair kp; (kp = retired.poll()) != null; ) kp.destroy(); // stopped: nothing is in flight
+        for (Keypair kp; (kp = retired.poll()) != null; ) kp.destroy();
     }
 
     public void forceUnderLoad(boolean on) {

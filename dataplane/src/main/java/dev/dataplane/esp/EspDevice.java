@@ -259,7 +259,8 @@ public final class EspDevice extends Device {
         socket = null;
         if (s != null) s.close();
         tun.close();
-        for (SecurityAssociation sa : xfrm.states()) sa.destroy();   // stopped: nothing is in flight
+        awaitDataThreads(2000);   // then nothing is in flight while the keys are wiped
+        for (SecurityAssociation sa : xfrm.states()) sa.destroy();
     }
 
     @Override
