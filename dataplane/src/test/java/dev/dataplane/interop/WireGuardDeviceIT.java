@@ -45,6 +45,7 @@ class WireGuardDeviceIT {
             this.flags = List.of(flags);
         }
     }
+
     private static final int METRICS_PORT = 9587;
     private static Path logs;
 
@@ -55,7 +56,7 @@ class WireGuardDeviceIT {
         return Tunnel.up(tag, ours, peer == Impl.OURS ? ours : Tunnel.Launch.wireguardGo("wireguard-go"), logs);
     }
 
-    /** Both peers, each with ours in both modes. */
+    /** Both peers, each with ours in every mode. */
     static Stream<Arguments> peersAndModes() {
         return Stream.of(Impl.values()).flatMap(p -> Stream.of(Pipeline.values()).map(m -> Arguments.of(p, m)));
     }
