@@ -44,10 +44,7 @@ final class DataLane implements Runnable {
 
     private void awaitEither() {
         UdpSocket socket = device.socket();
-        if (socket == null) {
-            WireToTun.sleepBriefly();
-            return;
-        }
+        if (socket == null) return;   // the inbound pump has already backed off for it (WireToTun.sleepBriefly)
         try {
             Readiness.awaitEither(tun, socket);
         } catch (IOException closing) {

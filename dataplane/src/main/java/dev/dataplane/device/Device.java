@@ -118,10 +118,6 @@ public abstract class Device implements AutoCloseable {
         this.threading = java.util.Objects.requireNonNull(threading);
     }
 
-    public Threading threading() {
-        return threading;
-    }
-
     /**
      * Starts the data path: both loops on one {@link DataLane} thread ({@code PREFIX-lane}) with
      * {@link Threading#LANE} when the inside device is a TUN/TAP device, else one thread per direction
