@@ -1,0 +1,25 @@
+#!/bin/bash
+# The kernel's ceiling for raw ESP between two namespaces (see raw-ip-floor.c and docs/esp.md):
+#   bench/tools/raw-ip-floor.sh [SECONDS] [PAYLOAD]
+# Builds the tool with cc, makes two namespaces joined by a veth pair (198.18.0.0/15 underlay), and for each of
+# raw, hdrincl and udp runs one receiver and one sender for SECONDS; removes everything on exit.
+set -euo pipefail
+secs=${1:-5}; payload=${2:-1456}
+dir=$(mktemp -d); a=rawfloor-a-$$; b=rawfloor-b-$$
+cleanup() { ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT
+cc -O2 -Wall -o "$dir/raw-ip-floor" "$(dirname "$0")/raw-ip-floor.c"
+ip netns add "$a"; ip netns add "$b"
+ip link add rf0 netns "$a" type veth peer name rf1 netns "$b"
+ip -n "$a" addr add 198.18.200.1/24 dev rf0; ip -n "$b" addr add 198.18.200.2/24 dev rf1
+for n in "$a" "$b"; do ip -n "$n" link set lo up; done
+ip -n "$a" link set rf0 up; ip -n "$b" link set rf1 up
+for kind in raw hdrincl udp; do
+    recv_kind=$kind; [ "$kind" = hdrincl ] && recv_kind=raw
+    ip netns exec "$b" timeout $((secs + 10)) "$dir/raw-ip-floor" recv "$recv_kind" "$secs" > "$dir/recv.txt" &
+    rp=$!
+    sleep 0.5
+    sent=$(ip netns exec "$a" timeout $((secs + 5)) "$dir/raw-ip-floor" send "$kind" 198.18.200.1 198.18.200.2 "$payload" "$secs")
+    wait "$rp" || true
+    echo "$kind: $sent; $(cat "$dir/recv.txt")"
+done
