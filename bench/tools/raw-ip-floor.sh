@@ -1,10 +1,11 @@
 #!/bin/bash
 # The kernel's ceiling for raw ESP between two namespaces (see raw-ip-floor.c and docs/esp.md):
-#   bench/tools/raw-ip-floor.sh [SECONDS] [PAYLOAD]
-# Builds the tool with cc, makes two namespaces joined by a veth pair (198.18.0.0/15 underlay), and for each of
-# raw, hdrincl and udp runs one receiver and one sender for SECONDS; removes everything on exit.
+#   bench/tools/raw-ip-floor.sh [SECONDS] [PAYLOAD] [ROUNDS]
+# Builds the tool with cc, makes two namespaces joined by a veth pair (198.18.0.0/15 underlay), and in each of
+# ROUNDS rounds runs one receiver and one sender for SECONDS for raw, hdrincl and udp in turn (this machine's
+# spread between single runs is larger than the differences between kinds); removes everything on exit.
 set -euo pipefail
-secs=${1:-5}; payload=${2:-1456}
+secs=${1:-5}; payload=${2:-1456}; rounds=${3:-3}
 dir=$(mktemp -d); a=rawfloor-a-$$; b=rawfloor-b-$$
 cleanup() { ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
@@ -14,12 +15,14 @@ ip link add rf0 netns "$a" type veth peer name rf1 netns "$b"
 ip -n "$a" addr add 198.18.200.1/24 dev rf0; ip -n "$b" addr add 198.18.200.2/24 dev rf1
 for n in "$a" "$b"; do ip -n "$n" link set lo up; done
 ip -n "$a" link set rf0 up; ip -n "$b" link set rf1 up
-for kind in raw hdrincl udp; do
-    recv_kind=$kind; [ "$kind" = hdrincl ] && recv_kind=raw
-    ip netns exec "$b" timeout $((secs + 10)) "$dir/raw-ip-floor" recv "$recv_kind" "$secs" > "$dir/recv.txt" &
-    rp=$!
-    sleep 0.5
-    sent=$(ip netns exec "$a" timeout $((secs + 5)) "$dir/raw-ip-floor" send "$kind" 198.18.200.1 198.18.200.2 "$payload" "$secs")
-    wait "$rp" || true
-    echo "$kind: $sent; $(cat "$dir/recv.txt")"
+for round in $(seq 1 "$rounds"); do
+    for kind in raw hdrincl udp; do
+        recv_kind=$kind; [ "$kind" = hdrincl ] && recv_kind=raw
+        ip netns exec "$b" timeout $((secs + 10)) "$dir/raw-ip-floor" recv "$recv_kind" "$secs" > "$dir/recv.txt" &
+        rp=$!
+        sleep 0.5
+        ip netns exec "$a" timeout $((secs + 5)) "$dir/raw-ip-floor" send "$kind" 198.18.200.1 198.18.200.2 "$payload" "$secs" > /dev/null
+        wait "$rp" || true
+        echo "round $round $kind: $(cat "$dir/recv.txt")"
+    done
 done

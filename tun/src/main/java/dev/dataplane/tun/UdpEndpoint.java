@@ -80,11 +80,6 @@ public final class UdpEndpoint {
         }
     }
 
-    /** Writes an IPv4 endpoint's four address bytes, network order, at {@code off}. */
-    void writeIpv4Address(MutableDirectBuffer b, int off) {
-        b.putBytes(off, address, 0, 4);
-    }
-
     /**
      * Writes this endpoint as a sockaddr at {@code off} for a socket of the given family: an IPv6 socket
      * takes IPv4 endpoints as mapped addresses. Returns the sockaddr's length.

@@ -22,7 +22,6 @@ public final class UdpSocket implements AutoCloseable {
     private static final int AF_INET = 2, AF_INET6 = 10, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_MARK = 36, SO_RCVBUFFORCE = 33, SO_SNDBUFFORCE = 32;
     static final int IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
-    static final int IPPROTO_IP = 0, IP_HDRINCL = 3, IPV4_HEADER = 20;
     static final int SOL_UDP = 17, UDP_SEGMENT = 103, UDP_GRO = 104;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int SOCKET_BUFFER = 4 << 20;
@@ -41,18 +40,13 @@ public final class UdpSocket implements AutoCloseable {
     private final boolean gsoSupported;
     private volatile boolean gso;
     private volatile boolean gro;
-    /** A raw IPv4 socket that writes its own headers (IP_HDRINCL): their protocol and TTL; 0 otherwise. */
-    private final int headerProtocol;
-    private final int headerTtl;
 
-    private UdpSocket(NativeFd fd, boolean ipv6, int localPort, boolean gsoSupported, int headerProtocol, int headerTtl) {
+    private UdpSocket(NativeFd fd, boolean ipv6, int localPort, boolean gsoSupported) {
         this.fd = fd;
         this.ipv6 = ipv6;
         this.localPort = localPort;
         this.gsoSupported = gsoSupported;
         this.gso = gsoSupported;
-        this.headerProtocol = headerProtocol;
-        this.headerTtl = headerTtl;
     }
 
     /**
@@ -70,13 +64,6 @@ public final class UdpSocket implements AutoCloseable {
      * {@code ipv6} is false, bound to {@code addrOrNull} if given. Sends carry the protocol's payload only (the
      * kernel writes the IP header); receives on an IPv4 socket start with the IP header, on an IPv6 one without.
      * No GSO or GRO; endpoints have port 0.
-     *
-     * <p>An IPv4 socket writes the outer header itself ({@code IP_HDRINCL}: the kernel fills in the length,
-     * identification, checksum and source address): that skips the kernel's per-packet {@code ip_append_data}
-     * and {@code __ip_make_skb}, 1.45 against 1.78 Gbit/s of 1456-byte datagrams between two namespaces here
-     * (bench/tools/raw-ip-floor.sh). The header leaves DF clear so that the kernel still fragments a datagram
-     * larger than the path MTU, as it did for the socket's own headers; one larger than the device MTU, which
-     * the kernel refuses with a header included, is sent again with the kernel's header.
      */
     public static UdpSocket rawIp(boolean ipv6, InetAddress addrOrNull, int protocol) throws IOException {
         if (addrOrNull != null && (addrOrNull.getAddress().length == 16) != ipv6) {
@@ -118,27 +105,14 @@ public final class UdpSocket implements AutoCloseable {
             local.readSockaddr(sa, 0);
             // a kernel that knows UDP_SEGMENT (4.18+) accepts a socket-wide size of 0, meaning "per call"
             boolean gso = type == SOCK_DGRAM && Libc.setsockopt(raw, SOL_UDP, UDP_SEGMENT, 0) == 0;
-            boolean ownHeaders = type == SOCK_RAW && !v6 && Libc.setsockopt(raw, IPPROTO_IP, IP_HDRINCL, 1) == 0;
             String what = type == SOCK_DGRAM ? "UDP socket :" + local.port() : "raw IP socket, protocol " + protocol;
-            return new UdpSocket(new NativeFd(raw, what), v6, local.port(), gso, ownHeaders ? protocol : 0,
-                    ownHeaders ? defaultTtl() : 0);
+            return new UdpSocket(new NativeFd(raw, what), v6, local.port(), gso);
         } catch (IOException e) {
             Libc.close(raw);
             throw e;
         } catch (Throwable t) {
             Libc.close(raw);
             throw new IllegalStateException(t);
-        }
-    }
-
-    /** The TTL the kernel would give this namespace's own headers (net.ipv4.ip_default_ttl). */
-    private static int defaultTtl() {
-        try {
-            // by lines: Files.readString sizes its read by the file's size, which procfs reports as 0 (one byte read)
-            int ttl = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_default_ttl")).get(0).trim());
-            return ttl >= 1 && ttl <= 255 ? ttl : 64;
-        } catch (IOException | RuntimeException e) {
-            return 64;
         }
     }
 
@@ -338,10 +312,6 @@ public final class UdpSocket implements AutoCloseable {
                         fd.await(true);
                     } else if (e == Libc.EINTR) {
                         continue;
-                    } else if (e == Libc.EMSGSIZE && headerProtocol != 0) {
-                        // over the device MTU: the kernel fragments only a datagram whose header it writes
-                        if (sendWithKernelHeader(f, v, done)) sent++;
-                        done++;
                     } else if (segmenting && v.slots[done] > 1) {
                         // EIO: the route cannot checksum-offload, so it never segments; other errors may be one
                         // datagram's fault: either way the rest of this batch goes one datagram per message
@@ -378,48 +348,16 @@ public final class UdpSocket implements AutoCloseable {
                     if (next < size) break; // a shorter datagram ends a GSO run
                 }
             }
+            for (int j = 0; j < run; j++) v.putIovec(slot + j, batch.address(slot + j), batch.length(slot + j));
             int nameLen = to.writeSockaddr(v.mem, v.sockaddr(messages), ipv6 || to.isIpv6());
-            if (headerProtocol != 0) {
-                writeIpv4Header(v, messages, to);
-                v.putMsgWithHeader(messages, nameLen, IPV4_HEADER, batch.address(slot), size);
-            } else {
-                for (int j = 0; j < run; j++) v.putIovec(slot + j, batch.address(slot + j), batch.length(slot + j));
-                int controlLen = run > 1 ? v.putControlShort(messages, SOL_UDP, UDP_SEGMENT, size) : 0;
-                v.putMsg(messages, nameLen, slot, run, controlLen);
-            }
+            int controlLen = run > 1 ? v.putControlShort(messages, SOL_UDP, UDP_SEGMENT, size) : 0;
+            v.putMsg(messages, nameLen, slot, run, controlLen);
             v.firstSlot[messages] = slot;
             v.slots[messages] = run;
             messages++;
             slot += run;
         }
         return messages;
-    }
-
-    /**
-     * Message i's IPv4 header: version 4, 20 bytes, TOS 0, DF clear, the socket's TTL and protocol, to's address.
-     * Length, identification, checksum and (left 0) the source are the kernel's to fill in.
-     */
-    private void writeIpv4Header(UdpVectors v, int i, UdpEndpoint to) {
-        int h = v.header(i);
-        v.mem.putLong(h, 0L);
-        v.mem.putByte(h, (byte) 0x45);
-        v.mem.putByte(h + 8, (byte) headerTtl);
-        v.mem.putByte(h + 9, (byte) headerProtocol);
-        v.mem.putShort(h + 10, (short) 0);
-        v.mem.putInt(h + 12, 0);
-        to.writeIpv4Address(v.mem, h + 16);
-    }
-
-    /** Sends message i's payload alone with IP_HDRINCL off for the one call, so that the kernel may fragment it. */
-    private boolean sendWithKernelHeader(int f, UdpVectors v, int i) {
-        long payload = v.mem.getLong(v.pair(i) + UdpVectors.IOVEC);
-        long len = v.mem.getLong(v.pair(i) + UdpVectors.IOVEC + 8);
-        if (Libc.setsockopt(f, IPPROTO_IP, IP_HDRINCL, 0) != 0) return false;
-        try {
-            return Libc.sendto(f, payload, len, MSG_DONTWAIT, v.address(v.sockaddr(i)), v.mem.getInt(v.msg(i) + UdpVectors.MSG_NAMELEN)) >= 0;
-        } finally {
-            Libc.setsockopt(f, IPPROTO_IP, IP_HDRINCL, 1);
-        }
     }
 
     /** True if the kernel supports UDP GSO (UDP_SEGMENT) for this socket. */

@@ -8,12 +8,10 @@ import java.nio.ByteOrder;
 /**
  * The native arrays recvmmsg/sendmmsg read for one {@link PacketBatch}: an mmsghdr, an iovec, a sockaddr
  * and a control-message area per slot, laid out once (x86-64 / LP64 layouts), plus, when UDP GRO is on, the
- * large receive buffers coalesced datagrams land in and the segments of them not yet handed out. Sends on a
- * raw IPv4 socket that writes its own IP headers use a header area and a pair of iovecs (header, slot) per
- * message instead.
+ * large receive buffers coalesced datagrams land in and the segments of them not yet handed out.
  */
 final class UdpVectors {
-    static final int MMSGHDR = 64, IOVEC = 16, SOCKADDR = 32, CONTROL = 32, HEADER = 24;
+    static final int MMSGHDR = 64, IOVEC = 16, SOCKADDR = 32, CONTROL = 32;
     // struct msghdr fields
     static final int MSG_NAME = 0, MSG_NAMELEN = 8, MSG_IOV = 16, MSG_IOVLEN = 24, MSG_CONTROL = 32, MSG_CONTROLLEN = 40,
             MSG_FLAGS = 48, MSG_LEN = 56;
@@ -23,7 +21,7 @@ final class UdpVectors {
     final int capacity;
     final UnsafeBuffer mem;
     private final long base;
-    private final int iovecs, sockaddrs, controls, pairs, headers;
+    private final int iovecs, sockaddrs, controls;
 
     /** sendmmsg: per message, its first slot and how many slots (GSO segments) it carries. */
     final int[] firstSlot;
@@ -43,9 +41,7 @@ final class UdpVectors {
         this.iovecs = capacity * MMSGHDR;
         this.sockaddrs = iovecs + capacity * IOVEC;
         this.controls = sockaddrs + capacity * SOCKADDR;
-        this.pairs = controls + capacity * CONTROL;
-        this.headers = pairs + capacity * 2 * IOVEC;
-        this.mem = new UnsafeBuffer(BufferUtil.allocateDirectAligned(headers + capacity * HEADER, 64));
+        this.mem = new UnsafeBuffer(BufferUtil.allocateDirectAligned(controls + capacity * CONTROL, 64));
         this.base = mem.addressOffset();
         this.firstSlot = new int[capacity];
         this.slots = new int[capacity];
@@ -67,16 +63,6 @@ final class UdpVectors {
         return controls + i * CONTROL;
     }
 
-    /** Message {@code i}'s two iovecs when it carries its own header: the header's, then the payload's. */
-    int pair(int i) {
-        return pairs + 2 * i * IOVEC;
-    }
-
-    /** Message {@code i}'s own IP header, for sends with {@code IP_HDRINCL}. */
-    int header(int i) {
-        return headers + i * HEADER;
-    }
-
     long address(int offset) {
         return base + offset;
     }
@@ -88,24 +74,10 @@ final class UdpVectors {
 
     /** Points message {@code i} at {@code iovCount} iovecs from {@code firstIov}, its sockaddr and control area. */
     void putMsg(int i, int nameLen, int firstIov, int iovCount, int controlLen) {
-        putMsgAt(i, nameLen, iov(firstIov), iovCount, controlLen);
-    }
-
-    /** Points message {@code i} at its header ({@code headerLen} bytes at {@link #header}) followed by a payload. */
-    void putMsgWithHeader(int i, int nameLen, int headerLen, long payloadAddress, int payloadLen) {
-        int pair = pair(i);
-        mem.putLong(pair, address(header(i)));
-        mem.putLong(pair + 8, headerLen);
-        mem.putLong(pair + IOVEC, payloadAddress);
-        mem.putLong(pair + IOVEC + 8, payloadLen);
-        putMsgAt(i, nameLen, pair, 2, 0);
-    }
-
-    private void putMsgAt(int i, int nameLen, int iovOffset, int iovCount, int controlLen) {
         int m = msg(i);
         mem.putLong(m + MSG_NAME, address(sockaddr(i)));
         mem.putInt(m + MSG_NAMELEN, nameLen);
-        mem.putLong(m + MSG_IOV, address(iovOffset));
+        mem.putLong(m + MSG_IOV, address(iov(firstIov)));
         mem.putLong(m + MSG_IOVLEN, iovCount);
         mem.putLong(m + MSG_CONTROL, controlLen == 0 ? 0L : address(control(i)));
         mem.putLong(m + MSG_CONTROLLEN, controlLen);
