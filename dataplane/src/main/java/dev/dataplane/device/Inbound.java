@@ -27,6 +27,7 @@ final class Inbound {
     private final Deliverer deliverer = new Deliverer();
     private final WireToTun inline;
     private volatile boolean running = true;
+    private final RepeatedFailure receiveFailures = new RepeatedFailure(RepeatedFailure.INTERVAL_NANOS);
     private PacketDevice tun;
 
     Inbound(WgDevice device, int ringSize, int slotSize, int workers) {
@@ -119,7 +120,8 @@ final class Inbound {
      */
     private void receiveFailed(UdpSocket socket, IOException e) {
         if (running && device.socket() == socket) {
-            device.logLine("UDP receive failed: " + e.getMessage());
+            String line = receiveFailures.line("UDP receive failed: " + e.getMessage(), device.clock().nanos());
+            if (line != null) device.logLine(line);
             sleepBriefly();
         }
     }

@@ -17,6 +17,7 @@ public final class WireToTun implements Runnable {
     private final int slot;
     private final boolean sums;
     private volatile boolean running = true;
+    private final RepeatedFailure receiveFailures = new RepeatedFailure(RepeatedFailure.INTERVAL_NANOS);
     /** Made by the thread that runs the loop, on its first batch. */
     private GrowingBatch buffers;
 
@@ -93,7 +94,8 @@ public final class WireToTun implements Runnable {
      */
     private void receiveFailed(UdpSocket socket, IOException e) {
         if (running && device.socket() == socket) {
-            device.logLine("UDP receive failed: " + e.getMessage());
+            String line = receiveFailures.line("UDP receive failed: " + e.getMessage(), device.clock().nanos());
+            if (line != null) device.logLine(line);
             sleepBriefly();
         }
     }
