@@ -267,8 +267,10 @@ final class TcpCoalescer implements FrameList {
         if (((b.getInt(o + ip + 12, ByteOrder.BIG_ENDIAN) ^ b.getInt(off + ip + 12, ByteOrder.BIG_ENDIAN)) & ~(TCP_PSH << 16)) != 0) {
             return false;
         }
-        for (int i = 20; i < tcpLen; i++) if (b.getByte(o + ip + i) != b.getByte(off + ip + i)) return false;
-        return true;
+        // options come in 4-byte words (the data offset counts them): 8 bytes, then 4, per compare
+        int i = 20;
+        for (; i + 8 <= tcpLen; i += 8) if (b.getLong(o + ip + i) != b.getLong(off + ip + i)) return false;
+        return i == tcpLen || b.getInt(o + ip + i) == b.getInt(off + ip + i);
     }
 
     private static int payloadLength(UnsafeBuffer b, int off, int len) {

@@ -190,6 +190,31 @@ class OffloadTest {
         assertTrue(Packets.checksumsValid(b.buffer(), off, len));
     }
 
+    /** Sets one byte of the TCP header (options included) of the segment in {@code slot} and fixes its checksum. */
+    private static void setTcpByte(PacketBatch b, int slot, boolean v6, int at, byte value) {
+        UnsafeBuffer v = b.view();
+        int off = b.offset(slot), ip = v6 ? 40 : 20, len = b.length(slot), t = off + ip;
+        v.putByte(t + at, value);
+        v.putShort(t + 16, (short) 0);
+        v.putShort(t + 16, (short) Packets.checksum(b.buffer(), t, len - ip,
+                Packets.pseudoHeaderSum(b.buffer(), off, TCP, len - ip)), ByteOrder.BIG_ENDIAN);
+        assertTrue(Packets.checksumsValid(b.buffer(), off, len));
+    }
+
+    /** Segments whose TCP options differ anywhere (here: the first and the last word of three) stay apart. */
+    @ParameterizedTest(name = "v6={0}, option byte {1}")
+    @CsvSource({"false,-1", "false,23", "false,30", "true,-1", "true,21", "true,31"})
+    void coalescesOnlySegmentsWithEqualOptions(boolean v6, int optionByte) {
+        Random r = new Random(5);
+        PacketBatch in = new PacketBatch(4, 2048);
+        segment(in, 0, v6, 40000, 1000, 1200, ACK, 1, r);
+        segment(in, 1, v6, 40000, 2200, 1200, ACK, 2, r);
+        if (optionByte >= 0) setTcpByte(in, 1, v6, optionByte, (byte) 0x77);
+        in.count(2);
+        TcpCoalescer c = new TcpCoalescer(4);
+        assertEquals(optionByte < 0 ? 1 : 2, c.plan(in));
+    }
+
     /** The bytes a frame's iovecs gather, as the kernel would read them with writev. */
     private static UnsafeBuffer gather(FrameList frames, int frame) {
         UnsafeBuffer iov = new UnsafeBuffer(frames.iovAddress(frame), frames.iovCount(frame) * 16);
