@@ -80,6 +80,12 @@ final class Inbound {
             if (ipLen > 0) batch.set(i, start + HEADER, ipLen);
             return ipLen;
         }
+
+        /** Only packets that opened reach the device, and the AEAD covered every byte of them. */
+        @Override
+        public boolean authenticates() {
+            return true;
+        }
     }
 
     private void open(ChaChaPoly aead, PacketEvent ev) {

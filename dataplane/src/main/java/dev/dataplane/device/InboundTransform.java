@@ -20,4 +20,13 @@ public interface InboundTransform {
     default boolean keepsInnerBytes() {
         return false;
     }
+
+    /**
+     * True if every inner packet {@link #decapsulate} passes on was authenticated end to end, as WireGuard's AEAD
+     * does: then the TUN writer coalesces TCP segments without checking their checksums, as kernel WireGuard marks
+     * decrypted packets CHECKSUM_UNNECESSARY ({@link PacketBatch#authenticated}).
+     */
+    default boolean authenticates() {
+        return false;
+    }
 }

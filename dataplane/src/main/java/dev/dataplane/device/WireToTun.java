@@ -16,6 +16,7 @@ public final class WireToTun implements Runnable {
     private final InboundTransform transform;
     private final int slot;
     private final boolean sums;
+    private final boolean authenticated;
     private volatile boolean running = true;
     private final RepeatedFailure receiveFailures = new RepeatedFailure(RepeatedFailure.INTERVAL_NANOS);
     /** Made by the thread that runs the loop, on its first batch. */
@@ -26,6 +27,7 @@ public final class WireToTun implements Runnable {
         this.transform = transform;
         this.slot = slot;
         this.sums = transform.keepsInnerBytes();
+        this.authenticated = transform.authenticates();
     }
 
     public void stop() {
@@ -45,6 +47,7 @@ public final class WireToTun implements Runnable {
         if (buffers == null) buffers = new GrowingBatch(device, slot, 0, "inbound");
         PacketBatch batch = buffers.batch;
         batch.sumOnReceive(sums);
+        batch.authenticated(authenticated);
         UdpSocket socket = device.socket();
         if (socket == null) {
             sleepBriefly();

@@ -28,6 +28,7 @@ public final class PacketBatch {
     private final UdpEndpoint[] endpoints;
     private int count;
     private boolean sumOnReceive;
+    private boolean authenticated;
     private UdpVectors udpVectors; // native msghdr/iovec arrays, made by the first UDP call
 
     public PacketBatch(int capacity, int slotSize) {
@@ -158,6 +159,19 @@ public final class PacketBatch {
 
     boolean sumOnReceive() {
         return sumOnReceive;
+    }
+
+    /**
+     * Whether the packets' bytes were authenticated end to end (a WireGuard AEAD): then the TUN writer merges TCP
+     * segments without checking their checksums first, as kernel WireGuard marks what it decrypted
+     * CHECKSUM_UNNECESSARY. Transit cannot have corrupted them; unauthenticated modes (VXLAN) leave this off.
+     */
+    public void authenticated(boolean on) {
+        authenticated = on;
+    }
+
+    boolean authenticated() {
+        return authenticated;
     }
 
     /** The endpoint of slot {@code i}: source after a UDP receive, destination for a UDP send. */

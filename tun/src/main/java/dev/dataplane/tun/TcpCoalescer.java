@@ -71,7 +71,7 @@ final class TcpCoalescer implements FrameList {
         for (int i = 0; i < n; i++) {
             nextInGroup[i] = -1;
             int off = batch.offset(i) + link, len = batch.length(i) - link;
-            int h = len > 0 && ipEtherType(b, off, len) ? tcpFlowHash(b, off, len, batch.knownSum(i)) : 0;
+            int h = len > 0 && ipEtherType(b, off, len) ? tcpFlowHash(b, off, len, batch.knownSum(i), batch.authenticated()) : 0;
             int g = -1;
             if (h != 0) {
                 for (int k = groups - 1; k >= 0; k--) {
@@ -194,8 +194,9 @@ final class TcpCoalescer implements FrameList {
      * IPv6 without extension headers; TCP carrying data with ACK and at most PSH besides; and, as the kernel's
      * GRO requires, correct IPv4 header and TCP checksums: a merged frame gets fresh ones, so merging a corrupt
      * segment would make it valid. 0 otherwise (the packet then goes up alone, and the kernel drops it if bad).
+     * The TCP checksum is not checked in an {@link PacketBatch#authenticated} batch.
      */
-    private int tcpFlowHash(UnsafeBuffer b, int off, int len, int knownSum) {
+    private int tcpFlowHash(UnsafeBuffer b, int off, int len, int knownSum, boolean authenticated) {
         int v = len >= 20 ? version(b, off) : 0, ip;
         if (v == 4) {
             if ((b.getByte(off) & 0xf) != 5 || b.getByte(off + 9) != Checksum.PROTO_TCP) return 0;
@@ -215,18 +216,22 @@ final class TcpCoalescer implements FrameList {
         int flags = b.getByte(off + ip + 13) & 0xff;
         if ((flags & TCP_ACK) == 0 || (flags & ~(TCP_ACK | TCP_PSH)) != 0) return 0;
         if (v == 4 && Checksum.sum(b, off, 20, 0) != 0xffff) return 0;
-        int pseudo = Checksum.pseudoHeader(b, off, v == 6, Checksum.PROTO_TCP, len - ip);
-        // the receive's copy summed the whole packet: take the (even-length) link and IP headers back off it
-        // rather than read the segment again
-        int segment = knownSum >= 0
-                ? Checksum.subtract(knownSum, Checksum.sum(b, off - link, link + ip, 0))
-                : Checksum.sum(b, off + ip, len - ip, 0);
-        if (Checksum.add(segment, pseudo) != 0xffff) return 0;
+        if (!authenticated && !tcpChecksumValid(b, off, len, ip, v == 6, knownSum)) return 0;
         int h = v == 4
                 ? b.getInt(off + 12) * 31 + b.getInt(off + 16)
                 : Long.hashCode(((b.getLong(off + 8) * 31 + b.getLong(off + 16)) * 31 + b.getLong(off + 24)) * 31 + b.getLong(off + 32));
         h = h * 31 + b.getInt(off + ip); // the ports
         return h == 0 ? 1 : h;
+    }
+
+    private boolean tcpChecksumValid(UnsafeBuffer b, int off, int len, int ip, boolean v6, int knownSum) {
+        int pseudo = Checksum.pseudoHeader(b, off, v6, Checksum.PROTO_TCP, len - ip);
+        // the receive's copy summed the whole packet: take the (even-length) link and IP headers back off it
+        // rather than read the segment again
+        int segment = knownSum >= 0
+                ? Checksum.subtract(knownSum, Checksum.sum(b, off - link, link + ip, 0))
+                : Checksum.sum(b, off + ip, len - ip, 0);
+        return Checksum.add(segment, pseudo) == 0xffff;
     }
 
     /** Without a link header always true; with one, the frame must carry untagged IPv4 or IPv6, as its IP header says. */

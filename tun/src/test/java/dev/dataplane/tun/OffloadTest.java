@@ -324,6 +324,37 @@ class OffloadTest {
     }
 
     /**
+     * A batch whose bytes were authenticated end to end (WireGuard's AEAD) merges without checking TCP checksums,
+     * as kernel WireGuard trusts what it decrypted: the segment with a wrong sum joins the run, and the super-packet
+     * leaves its checksum to the kernel (NEEDS_CSUM). A wrong IPv4 header checksum still keeps a segment apart.
+     */
+    @ParameterizedTest(name = "v6={0}")
+    @CsvSource({"false", "true"})
+    void anAuthenticatedBatchMergesWithoutCheckingTcpChecksums(boolean v6) {
+        Random r = new Random(5);
+        PacketBatch in = new PacketBatch(4, 2048);
+        int seq = 1000;
+        for (int i = 0; i < 3; i++, seq += 1200) segment(in, i, v6, 40000, seq, 1200, ACK, 10 + i, r);
+        in.count(3);
+        int tcpSum = in.offset(1) + (v6 ? 40 : 20) + 16;
+        in.view().putByte(tcpSum, (byte) (in.view().getByte(tcpSum) ^ 0x10));
+        in.authenticated(true);
+        TcpCoalescer c = new TcpCoalescer(4);
+        assertEquals(1, c.plan(in), "one run of three");
+        assertEquals(3, c.packets(0));
+        assertEquals(VirtioNetHdr.F_NEEDS_CSUM, VirtioNetHdr.flags(gather(c, 0), 0));
+        in.authenticated(false);
+        assertEquals(3, c.plan(in), "unauthenticated, the bad segment goes up alone again");
+        if (!v6) {
+            in.authenticated(true);
+            int ipSum = in.offset(1) + 10;
+            in.view().putByte(tcpSum, (byte) (in.view().getByte(tcpSum) ^ 0x10));   // the TCP sum right again
+            in.view().putByte(ipSum, (byte) (in.view().getByte(ipSum) ^ 0x01));
+            assertEquals(3, c.plan(in), "a bad IPv4 header sum keeps it apart even so");
+        }
+    }
+
+    /**
      * As a VXLAN receive delivers them: each datagram (an 8-byte outer header, an Ethernet header, the segment)
      * copied into its slot with its sum taken on the way, the outer header stripped. The coalescer checks each
      * segment's checksum from that sum: good ones merge, and one whose payload was flipped before the copy does not.
