@@ -120,16 +120,8 @@ final class Inbound {
         }
     }
 
-    /**
-     * A receive failed. If the socket was closed (shutdown, or a listen-port change swapped it) the loop just
-     * takes the current one; otherwise it is a real error: say so and back off briefly.
-     */
     private void receiveFailed(UdpSocket socket, IOException e) {
-        if (running && device.socket() == socket) {
-            String line = receiveFailures.line("UDP receive failed: " + e.getMessage(), device.clock().nanos());
-            if (line != null) device.logLine(line);
-            sleepBriefly();
-        }
+        if (running) WireToTun.receiveFailed(device, socket, e, receiveFailures);
     }
 
     private void classify(PacketEvent ev) {

@@ -91,16 +91,20 @@ public final class WireToTun implements Runnable {
         return n;
     }
 
-    /**
-     * A receive failed. If the socket was closed (shutdown, or a port change swapped it) the loop just takes the
-     * current one; otherwise it is a real error: say so and back off briefly.
-     */
     private void receiveFailed(UdpSocket socket, IOException e) {
-        if (running && device.socket() == socket) {
-            String line = receiveFailures.line("UDP receive failed: " + e.getMessage(), device.clock().nanos());
-            if (line != null) device.logLine(line);
-            sleepBriefly();
-        }
+        if (running) receiveFailed(device, socket, e, receiveFailures);
+    }
+
+    /**
+     * A running loop's receive failed (this one's, and the ring mode's UDP reader's). If the socket was closed
+     * (shutdown, or a port change swapped it) the loop just takes the current one; otherwise it is a real error:
+     * say so (at most once per interval of {@code failures}) and back off briefly.
+     */
+    static void receiveFailed(Device device, UdpSocket socket, IOException e, RepeatedFailure failures) {
+        if (device.socket() != socket) return;
+        String line = failures.line("UDP receive failed: " + e.getMessage(), device.clock().nanos());
+        if (line != null) device.logLine(line);
+        sleepBriefly();
     }
 
     static void sleepBriefly() {

@@ -307,14 +307,20 @@ class OffloadTest {
         }
     }
 
-    @ParameterizedTest(name = "v6={0}")
-    @CsvSource({"false", "true"})
-    void neverCoalescesASegmentWhoseChecksumIsWrong(boolean v6) {
+    /** Three full, consecutive 1200-byte segments of one flow, valid: a run the coalescer merges whole. */
+    private static PacketBatch runOfThree(boolean v6) {
         Random r = new Random(5);
         PacketBatch in = new PacketBatch(4, 2048);
         int seq = 1000;
         for (int i = 0; i < 3; i++, seq += 1200) segment(in, i, v6, 40000, seq, 1200, ACK, 10 + i, r);
         in.count(3);
+        return in;
+    }
+
+    @ParameterizedTest(name = "v6={0}")
+    @CsvSource({"false", "true"})
+    void neverCoalescesASegmentWhoseChecksumIsWrong(boolean v6) {
+        PacketBatch in = runOfThree(v6);
         int corrupt = in.offset(1) + (v6 ? 40 : 20) + 32 + 77;
         in.view().putByte(corrupt, (byte) (in.view().getByte(corrupt) ^ 0x10));   // one payload bit flipped in transit
         TcpCoalescer c = new TcpCoalescer(4);
@@ -331,11 +337,7 @@ class OffloadTest {
     @ParameterizedTest(name = "v6={0}")
     @CsvSource({"false", "true"})
     void anAuthenticatedBatchMergesWithoutCheckingTcpChecksums(boolean v6) {
-        Random r = new Random(5);
-        PacketBatch in = new PacketBatch(4, 2048);
-        int seq = 1000;
-        for (int i = 0; i < 3; i++, seq += 1200) segment(in, i, v6, 40000, seq, 1200, ACK, 10 + i, r);
-        in.count(3);
+        PacketBatch in = runOfThree(v6);
         int tcpSum = in.offset(1) + (v6 ? 40 : 20) + 16;
         in.view().putByte(tcpSum, (byte) (in.view().getByte(tcpSum) ^ 0x10));
         in.authenticated(true);
