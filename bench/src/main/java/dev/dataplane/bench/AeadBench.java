@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED",
+        "--add-opens=java.base/sun.security.util.math.intpoly=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
 public class AeadBench {
     static final int TAG = 16;
     static final int RING = 64;

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED",
+        "--add-opens=java.base/sun.security.util.math.intpoly=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"})
 public class EspAeadBench {
     @Param({"rfc4106(gcm(aes))/20", "rfc4106(gcm(aes))/36", "rfc7539esp(chacha20,poly1305)/36"})
     String transform;

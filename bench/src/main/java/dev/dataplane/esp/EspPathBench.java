@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-modules=jdk.incubator.vector",
-        "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED"})
+        "--add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED",
+        "--add-opens=java.base/sun.security.util.math.intpoly=ALL-UNNAMED"})
 public class EspPathBench {
     @Param({"rfc4106(gcm(aes))/20", "rfc7539esp(chacha20,poly1305)/36"})
     public String transform;

@@ -3,14 +3,45 @@ package dev.dataplane.crypto;
 /**
  * Poly1305 (RFC 8439 section 2.5) on two 64-bit limbs plus a small third one: h = h0 + 2^64 h1 + 2^128 h2.
  * A block costs four 64x64→128 multiplications ({@link Math#unsignedMultiplyHigh} is one instruction on x86-64)
- * instead of the 25 products of a 26-bit-limb form. Messages of 256 bytes or more go four blocks at a time
- * through {@link Poly1305Lanes} when the JVM has the Vector API. Reusable and allocation-free: {@link #init} per message,
- * then blocks, then {@link #finish}.
+ * instead of the 25 products of a 26-bit-limb form. Longer runs of blocks take the fastest wide form this JVM
+ * has ({@link Form}). Reusable and allocation-free: {@link #init} per message, then blocks, then
+ * {@link #finish}.
  */
 final class Poly1305 {
     static final int TAG_LEN = 16;
     private static final long CLAMP_LO = 0x0ffffffc0fffffffL;
     private static final long CLAMP_HI = 0x0ffffffc0ffffffcL;
+
+    /** How runs of at least {@link #minLen} bytes are absorbed (shorter ones go block by block). */
+    enum Form {
+        /** Block by block on 64-bit limbs (this class). */
+        SERIAL(Integer.MAX_VALUE),
+        /** Four blocks at a time in AVX2 lanes ({@link Poly1305Lanes}; needs the Vector API); its powers of r cost
+         *  about three serial blocks, so it starts at 256 bytes. */
+        LANES(256),
+        /** The JDK's AVX-512 IFMA stub ({@link JdkPoly1305Blocks}); 1.3x the serial loop at 32 bytes, 2.8x at 256. */
+        JDK_STUB(32);
+
+        final int minLen;
+
+        Form(int minLen) {
+            this.minLen = minLen;
+        }
+
+        /** The fastest form this JVM has. */
+        static Form best() {
+            if (JdkPoly1305Blocks.AVAILABLE) return JDK_STUB;
+            return VectorSupport.PRESENT && Poly1305Lanes.AVAILABLE ? LANES : SERIAL;
+        }
+
+        boolean usable() {
+            return switch (this) {
+                case SERIAL -> true;
+                case LANES -> VectorSupport.PRESENT && Poly1305Lanes.AVAILABLE;
+                case JDK_STUB -> JdkPoly1305Blocks.REACHABLE;
+            };
+        }
+    }
 
     /** r = r0 + 2^64 r1, clamped; s1 = r1 * 5/4, exact because clamping makes r1 a multiple of 4. */
     private long r0, r1, s1;
@@ -18,20 +49,20 @@ final class Poly1305 {
     private long h0, h1, h2;
     private long pad0, pad1;
     private final byte[] last = new byte[16];
-    /** Four blocks at a time in vector lanes, when the JVM has the Vector API (the class is touched only then). */
-    private static final boolean LANES = VectorSupport.PRESENT && Poly1305Lanes.AVAILABLE;
-    private final boolean useLanes;
+    private static final Form BEST = Form.best();
+    private final Form form;
     private Poly1305Lanes lanes;
+    private JdkPoly1305Blocks stub;
     private final long[] acc = new long[3];
 
     Poly1305() {
-        this(LANES);
+        this(BEST);
     }
 
-    /** {@code useLanes}: whether long messages go through {@link Poly1305Lanes} (tests pin both forms). */
-    Poly1305(boolean useLanes) {
-        if (useLanes && !LANES) throw new IllegalStateException("the Vector API is not in this JVM");
-        this.useLanes = useLanes;
+    /** {@code form}: how long messages are absorbed (tests pin each). */
+    Poly1305(Form form) {
+        if (!form.usable()) throw new IllegalStateException(form + " is not available in this JVM");
+        this.form = form;
     }
 
     private static long le64(byte[] b, int off) {
@@ -55,20 +86,25 @@ final class Poly1305 {
 
     /** Absorbs len bytes, len a multiple of 16 (the AEAD construction pads everything to 16). */
     void blocks(byte[] m, int off, int len) {
-        if (len >= Poly1305Lanes.MIN_LEN && useLanes) {
-            int wide = len & ~63;
-            lanes(m, off, wide);
+        if (len >= form.minLen) {
+            int wide = form == Form.LANES ? len & ~63 : len;
+            wide(m, off, wide);
             off += wide;
             len -= wide;
         }
-        blocks(m, off, len, 1);
+        if (len > 0) blocks(m, off, len, 1);
     }
 
-    private void lanes(byte[] m, int off, int len) {
-        if (lanes == null) lanes = new Poly1305Lanes();
+    private void wide(byte[] m, int off, int len) {
         long[] a = acc;
         a[0] = h0; a[1] = h1; a[2] = h2;
-        lanes.blocks(a, r0, r1, m, off, len);
+        if (form == Form.LANES) {
+            if (lanes == null) lanes = new Poly1305Lanes();
+            lanes.blocks(a, r0, r1, m, off, len);
+        } else {
+            if (stub == null) stub = new JdkPoly1305Blocks();
+            stub.blocks(a, r0, r1, m, off, len);
+        }
         h0 = a[0]; h1 = a[1]; h2 = a[2];
     }
 

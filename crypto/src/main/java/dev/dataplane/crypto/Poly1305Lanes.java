@@ -17,8 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Poly1305Lanes {
     static final boolean AVAILABLE = VectorSupport.PRESENT && LongVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
-    /** Shorter messages stay serial: the powers of r cost about three serial blocks. */
-    static final int MIN_LEN = 256;
 
     private static final VectorSpecies<Long> S = LongVector.SPECIES_256;
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_256;

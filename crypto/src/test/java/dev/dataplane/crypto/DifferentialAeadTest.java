@@ -4,7 +4,7 @@ import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -28,22 +28,46 @@ class DifferentialAeadTest {
     private static final long SEED = 0x5eed_d1ffL;
 
     @Test
-    void vectorLanesAreThereWhereTheBuildPromisesThem() {
+    void wideFormsAreThereWhereTheBuildPromisesThem() {
         if (Boolean.getBoolean("dataplane.crypto.expectLanes")) {
             assertTrue(Poly1305Lanes.AVAILABLE, "the build adds jdk.incubator.vector to the test JVM");
+            assertTrue(JdkPoly1305Blocks.REACHABLE, "the build opens the JDK's Poly1305 packages to the test JVM");
         }
     }
 
-    @ParameterizedTest(name = "lanes={0}")
-    @ValueSource(booleans = {false, true})
-    void poly1305MatchesBouncyCastle(boolean lanes) {
-        assumeTrue(!lanes || Poly1305Lanes.AVAILABLE, "no Vector API in this JVM");
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(dev.dataplane.crypto.Poly1305.Form.class)
+    void poly1305MatchesBouncyCastle(dev.dataplane.crypto.Poly1305.Form form) {
+        assumeTrue(form.usable() || !Boolean.getBoolean("dataplane.crypto.expectLanes"), form + " not in this JVM");
         SplittableRandom rnd = new SplittableRandom(SEED);
         for (int i = 0; i < 3000; i++) {
             byte[] key = key(rnd, i % 7);
             byte[] msg = message(rnd, i < 600 ? i / 2 : rnd.nextInt(9000), i % 5);
-            assertArrayEquals(bouncyCastleTag(key, msg), Poly1305Test.mac(new dev.dataplane.crypto.Poly1305(lanes), key, msg),
+            assertArrayEquals(bouncyCastleTag(key, msg), Poly1305Test.mac(new dev.dataplane.crypto.Poly1305(form), key, msg),
                     "case " + i + ", length " + msg.length);
+        }
+    }
+
+    /**
+     * Enough long messages through one instance of each wide form that C2 compiles the caller, so that where the
+     * CPU has the JDK's IFMA stub the stub itself (not only the method's Java body) is checked, against the serial
+     * form (itself checked against BouncyCastle above).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = dev.dataplane.crypto.Poly1305.Form.class, names = {"LANES", "JDK_STUB"})
+    void compiledWideFormsMatchBouncyCastle(dev.dataplane.crypto.Poly1305.Form form) {
+        assumeTrue(form.usable() || !Boolean.getBoolean("dataplane.crypto.expectLanes"), form + " not in this JVM");
+        SplittableRandom rnd = new SplittableRandom(SEED + 7);
+        dev.dataplane.crypto.Poly1305 ours = new dev.dataplane.crypto.Poly1305(form);
+        dev.dataplane.crypto.Poly1305 serial = new dev.dataplane.crypto.Poly1305(dev.dataplane.crypto.Poly1305.Form.SERIAL);
+        byte[] key = key(rnd, 0);
+        byte[] msg = message(rnd, 2048, 0);
+        for (int i = 0; i < 40_000; i++) {
+            int len = 16 * (1 + rnd.nextInt(128));
+            if (i % 50 == 0) key = key(rnd, i % 7);
+            msg[rnd.nextInt(len)] ^= (byte) (1 + rnd.nextInt(255));
+            byte[] m = Arrays.copyOf(msg, len);
+            assertArrayEquals(Poly1305Test.mac(serial, key, m), Poly1305Test.mac(ours, key, m), "iteration " + i + ", length " + len);
         }
     }
 
