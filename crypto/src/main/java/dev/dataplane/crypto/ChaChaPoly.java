@@ -21,6 +21,14 @@ public final class ChaChaPoly {
 
     public ChaChaPoly() {}
 
+    /**
+     * Which keystream generator and Poly1305 form this JVM's data path uses, for a device's start-up line: an
+     * operator who runs the jar without the launcher's {@code --add-opens} sees the slower fallbacks named.
+     */
+    public static String implementation() {
+        return "ChaCha20 " + (JdkChaChaBlocks.AVAILABLE ? "JDK stub" : "Java") + ", Poly1305 " + Poly1305.Form.best().label;
+    }
+
     /** Returns ciphertext || tag. */
     public static byte[] seal(byte[] key, long counter, byte[] plaintext, byte[] aad) {
         return sealRaw(key, 0, (int) counter, (int) (counter >>> 32), plaintext, aad);

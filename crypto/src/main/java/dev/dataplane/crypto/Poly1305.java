@@ -15,17 +15,19 @@ final class Poly1305 {
     /** How runs of at least {@link #minLen} bytes are absorbed (shorter ones go block by block). */
     enum Form {
         /** Block by block on 64-bit limbs (this class). */
-        SERIAL(Integer.MAX_VALUE),
+        SERIAL(Integer.MAX_VALUE, "serial"),
         /** Four blocks at a time in AVX2 lanes ({@link Poly1305Lanes}; needs the Vector API); its powers of r cost
          *  about three serial blocks, so it starts at 256 bytes. */
-        LANES(256),
+        LANES(256, "AVX2 lanes"),
         /** The JDK's AVX-512 IFMA stub ({@link JdkPoly1305Blocks}); 1.3x the serial loop at 32 bytes, 2.8x at 256. */
-        JDK_STUB(32);
+        JDK_STUB(32, "JDK IFMA stub");
 
         final int minLen;
+        final String label;
 
-        Form(int minLen) {
+        Form(int minLen, String label) {
             this.minLen = minLen;
+            this.label = label;
         }
 
         /** The fastest form this JVM has. */

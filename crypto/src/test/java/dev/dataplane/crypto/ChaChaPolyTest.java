@@ -3,6 +3,8 @@ package dev.dataplane.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,15 @@ class ChaChaPolyTest {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /** The build's test JVM has the launcher's flags, so the start-up line must name the fast forms, not fallbacks. */
+    @Test
+    void implementationNamesTheFastFormsUnderTheLaunchersFlags() {
+        assumeTrue(Boolean.getBoolean("dataplane.crypto.expectJdkBlocks"), "run outside the build's JVM flags");
+        String line = ChaChaPoly.implementation();
+        assertTrue(line.startsWith("ChaCha20 JDK stub, Poly1305 "), line);
+        assertTrue(line.endsWith("JDK IFMA stub") || line.endsWith("AVX2 lanes"), line);
     }
 
     @Test

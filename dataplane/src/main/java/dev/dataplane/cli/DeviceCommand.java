@@ -48,7 +48,8 @@ final class DeviceCommand {
             throw e;
         }
         String up = "up: TUN " + name + " (mtu " + o.mtu() + (tun.usesIoUring() ? ", io_uring" : "") + "), UAPI " + uapi.path() + ", "
-                + (batched ? "run to completion, threads " + o.threads().flag() : o.workers() + " worker(s)");
+                + (batched ? "run to completion, threads " + o.threads().flag() : o.workers() + " worker(s)")
+                + ", " + dev.dataplane.crypto.ChaChaPoly.implementation();
         return serve(device, uapi, o.metrics(), up, err);
     }
 

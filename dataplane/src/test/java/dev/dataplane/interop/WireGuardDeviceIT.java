@@ -100,6 +100,10 @@ class WireGuardDeviceIT {
             System.out.printf("%s: iperf3 ours->%s %.2f Gbit/s, %s->ours %.2f Gbit/s%n", pipeline, peer, ab, peer, ba);
             String log = Files.readString(logs.resolve(t.ifA + ".log"));
             assertTrue(log.contains(pipeline.announced), "ours runs " + pipeline + ": " + log.lines().filter(l -> l.contains("up:")).toList());
+            // the launcher's --add-opens reach the device process: the JDK's stubs, not the Java fallbacks
+            String poly = Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512ifma") ? "JDK IFMA stub" : "AVX2 lanes";
+            assertTrue(log.contains("ChaCha20 JDK stub, Poly1305 " + poly), "ours' crypto: "
+                    + log.lines().filter(l -> l.contains("up:")).toList());
             assertTrue(ab > 0.01, "ours -> peer moved data: " + ab);
             assertTrue(ba > 0.01, "peer -> ours moved data: " + ba);
             long[] after = transfer(t);
