@@ -79,7 +79,7 @@ final class JdkPoly1305Blocks {
         A = a;
         R = r;
         LIMBS = limbs;
-        boolean reachable = process != null && agreesWithSerial();
+        boolean reachable = process != null && agreesWithDefinition();
         REACHABLE = reachable;
         AVAILABLE = reachable && (mode.equals("true") || stubInstalled());
     }
@@ -176,7 +176,7 @@ final class JdkPoly1305Blocks {
     }
 
     /** The JDK's block loop (its Java body, at class initialisation) against the definition, on a few lengths. */
-    private static boolean agreesWithSerial() {
+    private static boolean agreesWithDefinition() {
         try {
             JdkPoly1305Blocks jdk = new JdkPoly1305Blocks();
             byte[] m = new byte[512];
