@@ -26,7 +26,7 @@ public final class ChaChaPoly {
      * operator who runs the jar without the launcher's {@code --add-opens} sees the slower fallbacks named.
      */
     public static String implementation() {
-        return "ChaCha20 " + (JdkChaChaBlocks.AVAILABLE ? "JDK stub" : "Java") + ", Poly1305 " + Poly1305.Form.best().label;
+        return "ChaCha20 " + (JdkChaChaBlocks.AVAILABLE ? "JDK stub" : "Java") + ", Poly1305 " + Poly1305.BEST.label;
     }
 
     /** Returns ciphertext || tag. */

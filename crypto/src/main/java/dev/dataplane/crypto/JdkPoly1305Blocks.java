@@ -36,7 +36,6 @@ import javax.crypto.spec.SecretKeySpec;
  * (tests of the Java body), {@code -Ddataplane.crypto.pureJava=true} turns it off with the other JDK shortcuts.
  */
 final class JdkPoly1305Blocks {
-    private static final long M26 = 0x3ffffff;
     private static final MethodHandle PROCESS;
     private static final MethodHandle NEW;
     private static final Method INIT;
@@ -110,41 +109,15 @@ final class JdkPoly1305Blocks {
      */
     void blocks(long[] acc, long r0, long r1, byte[] m, int off, int len) {
         long[] a = this.a, r = this.r;
-        r[0] = r0 & M26;
-        r[1] = (r0 >>> 26) & M26;
-        r[2] = ((r0 >>> 52) | (r1 << 12)) & M26;
-        r[3] = (r1 >>> 14) & M26;
-        r[4] = r1 >>> 40;
-        long h0 = acc[0], h1 = acc[1], h2 = acc[2];
-        a[0] = h0 & M26;
-        a[1] = (h0 >>> 26) & M26;
-        a[2] = ((h0 >>> 52) | (h1 << 12)) & M26;
-        a[3] = (h1 >>> 14) & M26;
-        a[4] = (h1 >>> 40) | (h2 << 24);
+        Poly1305.toLimbs26(r0, r1, 0, r, 0, 1);
+        Poly1305.toLimbs26(acc[0], acc[1], acc[2], a, 0, 1);
         java.util.Objects.checkFromIndexSize(off, len, m.length);
         try {
             PROCESS.invokeExact(jdk, m, off, len, a, r);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        // carry so that limbs 0..3 have 26 bits (both forms leave them about there), then repack in 64-bit limbs
-        long d0 = a[0], d1 = a[1], d2 = a[2], d3 = a[3], d4 = a[4];
-        d1 += d0 >>> 26; d0 &= M26;
-        d2 += d1 >>> 26; d1 &= M26;
-        d3 += d2 >>> 26; d2 &= M26;
-        d4 += d3 >>> 26; d3 &= M26;
-        h0 = d0 | (d1 << 26) | (d2 << 52);
-        h1 = (d2 >>> 12) | (d3 << 14) | (d4 << 40);
-        h2 = d4 >>> 24;
-        // keep h2 small for the serial code (it multiplies h2 by 5r/4 in one word): fold 2^130 back as 5
-        long fold = (h2 >>> 2) * 5;
-        h2 &= 3;
-        long t = h0 + fold;
-        long c = Long.compareUnsigned(t, h0) < 0 ? 1 : 0;
-        h0 = t;
-        t = h1 + c;
-        h2 += Long.compareUnsigned(t, h1) < 0 ? 1 : 0;
-        acc[0] = h0; acc[1] = t; acc[2] = h2;
+        Poly1305.fromLimbs26(a[0], a[1], a[2], a[3], a[4], acc);
         java.util.Arrays.fill(a, 0);
         java.util.Arrays.fill(r, 0);
     }

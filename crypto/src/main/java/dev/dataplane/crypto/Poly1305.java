@@ -51,7 +51,8 @@ final class Poly1305 {
     private long h0, h1, h2;
     private long pad0, pad1;
     private final byte[] last = new byte[16];
-    private static final Form BEST = Form.best();
+    /** The form {@link #Poly1305()} takes. */
+    static final Form BEST = Form.best();
     private final Form form;
     private Poly1305Lanes lanes;
     private JdkPoly1305Blocks stub;
@@ -72,8 +73,42 @@ final class Poly1305 {
     }
 
     /** Carry out of the top bit of {@code sum = a + b (+ a carry in)}: the majority of the three top bits. */
-    private static long carry(long a, long b, long sum) {
+    static long carry(long a, long b, long sum) {
         return ((a & b) | ((a | b) & ~sum)) >>> 63;
+    }
+
+    private static final long M26 = 0x3ffffff;
+
+    /**
+     * Writes h = h0 + 2^64 h1 + 2^128 h2 as five 26-bit limbs (the top one takes the rest) to
+     * out[off], out[off + stride], ... out[off + 4 stride]: the wide forms' representation.
+     */
+    static void toLimbs26(long h0, long h1, long h2, long[] out, int off, int stride) {
+        out[off] = h0 & M26;
+        out[off + stride] = (h0 >>> 26) & M26;
+        out[off + 2 * stride] = ((h0 >>> 52) | (h1 << 12)) & M26;
+        out[off + 3 * stride] = (h1 >>> 14) & M26;
+        out[off + 4 * stride] = (h1 >>> 40) | (h2 << 24);
+    }
+
+    /**
+     * The inverse: d0 + 2^26 d1 + ... + 2^104 d4 (limbs a few bits over 26 allowed) into acc = {h0, h1, h2},
+     * carried, with 2^130 folded back as 5 so that h2 stays below 8 for the serial code.
+     */
+    static void fromLimbs26(long d0, long d1, long d2, long d3, long d4, long[] acc) {
+        d1 += d0 >>> 26; d0 &= M26;
+        d2 += d1 >>> 26; d1 &= M26;
+        d3 += d2 >>> 26; d2 &= M26;
+        d4 += d3 >>> 26; d3 &= M26;
+        long h0 = d0 | (d1 << 26) | (d2 << 52);
+        long h1 = (d2 >>> 12) | (d3 << 14) | (d4 << 40);
+        long h2 = d4 >>> 24;
+        long fold = (h2 >>> 2) * 5;
+        long t0 = h0 + fold;
+        long t1 = h1 + carry(h0, fold, t0);
+        acc[0] = t0;
+        acc[1] = t1;
+        acc[2] = (h2 & 3) + ((h1 & ~t1) >>> 63);
     }
 
     /** Starts a message with the 32-byte one-time key {@code r || s}. */

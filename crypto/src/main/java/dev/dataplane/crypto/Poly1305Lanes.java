@@ -45,26 +45,12 @@ final class Poly1305Lanes {
         powers(r0, r1);
         long[] l = lanes;
         java.util.Arrays.fill(l, 0);
-        long h0 = acc[0], h1 = acc[1], h2 = acc[2];     // joins lane 0, block 0 of the first group
-        l[0] = h0 & M26;
-        l[4] = (h0 >>> 26) & M26;
-        l[8] = ((h0 >>> 52) | (h1 << 12)) & M26;
-        l[12] = (h1 >>> 14) & M26;
-        l[16] = (h1 >>> 40) | (h2 << 24);
+        Poly1305.toLimbs26(acc[0], acc[1], acc[2], l, 0, 4);   // joins lane 0, block 0 of the first group
         absorb(m, off, len);
         // the lanes' sum (each limb below 2^61), carried into l[0..5)
         carry(l[0] + l[1] + l[2] + l[3], l[4] + l[5] + l[6] + l[7], l[8] + l[9] + l[10] + l[11],
                 l[12] + l[13] + l[14] + l[15], l[16] + l[17] + l[18] + l[19], l, 0);
-        long d0 = l[0], d1 = l[1], d2 = l[2], d3 = l[3], d4 = l[4];
-        // back to 64-bit limbs: d0 + 2^26 d1 + 2^52 d2 + 2^78 d3 + 2^104 d4
-        long low = d0 + (d1 << 26);
-        long top = d2 << 52;
-        acc[0] = low + top;
-        long carry = ((low & top) | ((low | top) & ~acc[0])) >>> 63;
-        long mid = (d2 >>> 12) + (d3 << 14);
-        long up = d4 << 40;
-        acc[1] = mid + up + carry;
-        acc[2] = (d4 >>> 24) + (((mid & up) | ((mid | up) & ~acc[1])) >>> 63);
+        Poly1305.fromLimbs26(l[0], l[1], l[2], l[3], l[4], acc);
     }
 
     /** The vector loop: lanes = (lanes + group) * multiplier, group by group; per-lane results back in lanes. */
@@ -116,11 +102,7 @@ final class Poly1305Lanes {
     /** r..r^4, fully carried, and the two multiplier tables. */
     private void powers(long r0, long r1) {
         long[] p = pow;
-        p[0] = r0 & M26;
-        p[1] = (r0 >>> 26) & M26;
-        p[2] = ((r0 >>> 52) | (r1 << 12)) & M26;
-        p[3] = (r1 >>> 14) & M26;
-        p[4] = r1 >>> 40;
+        Poly1305.toLimbs26(r0, r1, 0, p, 0, 1);
         multiply(p, 0, p, 0, p, 5);    // r^2
         multiply(p, 5, p, 0, p, 10);   // r^3
         multiply(p, 5, p, 5, p, 15);   // r^4

@@ -55,7 +55,7 @@ class DifferentialAeadTest {
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = dev.dataplane.crypto.Poly1305.Form.class, names = {"LANES", "JDK_STUB"})
-    void compiledWideFormsMatchBouncyCastle(dev.dataplane.crypto.Poly1305.Form form) {
+    void compiledWideFormsMatchTheSerialForm(dev.dataplane.crypto.Poly1305.Form form) {
         assumeTrue(form.usable() || !Boolean.getBoolean("dataplane.crypto.expectLanes"), form + " not in this JVM");
         SplittableRandom rnd = new SplittableRandom(SEED + 7);
         dev.dataplane.crypto.Poly1305 ours = new dev.dataplane.crypto.Poly1305(form);
