@@ -44,6 +44,18 @@ public final class Tunnel implements AutoCloseable {
         static Launch of(Impl impl, String... jvmFlags) {
             return impl == Impl.OURS ? ours(jvmFlags) : wireguardGo("wireguard-go");
         }
+
+        /** The command line of our device as interface {@code iface}, before any mode arguments (WireGuard needs none). */
+        public List<String> oursCommand(String iface) {
+            if (impl != Impl.OURS) throw new IllegalStateException("not our device: " + impl);
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.add(OurProcess.java());
+            cmd.addAll(OurProcess.JVM_FLAGS);
+            cmd.addAll(jvmFlags);
+            cmd.addAll(List.of("-jar", binary != null ? binary : OurProcess.jar().toString(), "--iface", iface));
+            cmd.addAll(deviceArgs);
+            return cmd;
+        }
     }
 
     public static final String UNDERLAY_A = "198.18.0.1";
@@ -129,17 +141,14 @@ public final class Tunnel implements AutoCloseable {
     public static Process startDevice(Netns ns, String iface, Launch launch, Path logDir) throws IOException, InterruptedException {
         Impl impl = launch.impl();
         Path log = logDir.resolve(iface + ".log");
-        List<String> cmd = new ArrayList<>(launch.prefix());
+        List<String> cmd;
         Map<String, String> env = Map.of();
         if (impl == Impl.WIREGUARD_GO) {
             env = Map.of("WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD", "1");
+            cmd = new ArrayList<>(launch.prefix());
             cmd.addAll(List.of(launch.binary(), "-f", iface));
         } else {
-            cmd.add(OurProcess.java());
-            cmd.addAll(OurProcess.JVM_FLAGS);
-            cmd.addAll(launch.jvmFlags());
-            cmd.addAll(List.of("-jar", launch.binary() != null ? launch.binary() : OurProcess.jar().toString(), "--iface", iface));
-            cmd.addAll(launch.deviceArgs());
+            cmd = launch.oursCommand(iface);
         }
         Process p = ns.start(env, log, cmd.toArray(String[]::new));
         Path sock = Path.of("/var/run/wireguard", iface + ".sock");

@@ -13,7 +13,7 @@ import java.util.List;
  * --wireguard-go and --ours, measured after the built-in ones.
  */
 record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int warmUpSeconds, Path out, List<String> paths,
-                    boolean quick, List<WireGuardPath> extra) {
+                    boolean quick, List<BenchPath> extra) {
     /**
      * TCP through a path before its measured steps, so that the numbers are a long-running device's. A fresh JVM
      * compiles its packet path for seconds, and on two busy cores its compiler threads wait their turn: with 4 s,
@@ -39,7 +39,8 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
               --ours 'NAME=ARGS'
                              one more row of ours: ARGS are device flags (--workers 4), JVM flags
                              (one dash: -XX:ActiveProcessorCount=8, -D..., -agentpath:...), taskset:CPUS to pin both
-                             devices, jar:PATH to run another build's dataplane.jar (A/B in one run)
+                             devices, jar:PATH to run another build's dataplane.jar (A/B in one run),
+                             path:P to run it as our path P (ours, ours-vxlan, ours-esp, ours-esp-udp; default ours)
             """.replace("WARM", String.valueOf(DEFAULT_WARM_UP_SECONDS));
 
     static final class UsageException extends Exception {
@@ -53,7 +54,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
         Integer runs = null, seconds = null, warmUp = null;
         Path out = defaultOut;
         List<String> paths = List.of();
-        List<WireGuardPath> extra = new ArrayList<>();
+        List<BenchPath> extra = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -81,13 +82,14 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
         return WireGuardPath.of(nv[0], Tunnel.Launch.wireguardGo(binary.toAbsolutePath().toString()));
     }
 
-    private static WireGuardPath ours(String spec) throws UsageException {
+    private static BenchPath ours(String spec) throws UsageException {
         String[] nv = nameValue(spec, "--ours");
         List<String> prefix = new ArrayList<>(), jvm = new ArrayList<>(), device = new ArrayList<>();
-        String jar = null;
+        String jar = null, path = "ours";
         for (String token : nv[1].strip().split("\\s+")) {
             if (token.isEmpty()) continue;
-            if (token.startsWith("jar:")) {
+            if (token.startsWith("path:")) path = token.substring("path:".length());
+            else if (token.startsWith("jar:")) {
                 Path p = Path.of(token.substring("jar:".length()));
                 if (!Files.isRegularFile(p)) throw new UsageException("--ours " + nv[0] + ": no such jar: " + p);
                 jar = p.toAbsolutePath().toString();
@@ -96,7 +98,15 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
             else device.add(token);
         }
         jvm.addFirst(WireGuardPath.OUR_GC);
-        return WireGuardPath.of(nv[0], new Tunnel.Launch(Tunnel.Impl.OURS, jar, prefix, jvm, device));
+        Tunnel.Launch launch = new Tunnel.Launch(Tunnel.Impl.OURS, jar, prefix, jvm, device);
+        return switch (path) {
+            case "ours" -> WireGuardPath.of(nv[0], launch);
+            case OurVxlanPath.NAME -> new OurVxlanPath(nv[0], WireGuardPath.extraTag(), launch);
+            case OurEspPath.RAW -> new OurEspPath(false, nv[0], WireGuardPath.extraTag(), launch);
+            case OurEspPath.UDP -> new OurEspPath(true, nv[0], WireGuardPath.extraTag(), launch);
+            default -> throw new UsageException("--ours " + nv[0] + ": path: must be ours, " + OurVxlanPath.NAME + ", "
+                    + OurEspPath.RAW + " or " + OurEspPath.UDP + ", not " + path);
+        };
     }
 
     /** "NAME=VALUE" with a short name usable as a table row and a namespace tag. */

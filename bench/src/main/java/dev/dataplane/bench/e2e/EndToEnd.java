@@ -100,7 +100,7 @@ public final class EndToEnd {
     /** The extra wireguard-go rows first (the bar), then the built-in references. */
     private List<String> references() {
         List<String> refs = new ArrayList<>();
-        for (WireGuardPath p : options.extra()) if (p.isWireGuardGo()) refs.add(p.name());
+        for (BenchPath p : options.extra()) if (p instanceof WireGuardPath w && w.isWireGuardGo()) refs.add(p.name());
         refs.addAll(REFERENCES);
         return refs;
     }

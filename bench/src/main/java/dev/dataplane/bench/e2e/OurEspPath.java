@@ -15,35 +15,43 @@ import java.util.List;
  * ipsec default) in tunnel mode, as ESP-in-UDP ({@code udp}) or raw ESP; beside our WireGuard in the same run.
  */
 final class OurEspPath implements BenchPath {
+    static final String RAW = "ours-esp", UDP = "ours-esp-udp";
     private final boolean udp;
+    private final String name;
+    private final String tag;
+    private final Tunnel.Launch launch;
     private int seq;
 
-    private OurEspPath(boolean udp) {
+    /** {@code --ours 'NAME=path:ours-esp-udp ...'} rows give their own name, tag and launch. */
+    OurEspPath(boolean udp, String name, String tag, Tunnel.Launch launch) {
         this.udp = udp;
+        this.name = name;
+        this.tag = tag;
+        this.launch = launch;
     }
 
     static OurEspPath raw() {
-        return new OurEspPath(false);
+        return new OurEspPath(false, RAW, "ber", Tunnel.Launch.ours(WireGuardPath.OUR_GC));
     }
 
     static OurEspPath udp() {
-        return new OurEspPath(true);
+        return new OurEspPath(true, UDP, "beu", Tunnel.Launch.ours(WireGuardPath.OUR_GC));
     }
 
     @Override
     public String name() {
-        return udp ? "ours-esp-udp" : "ours-esp";
+        return name;
     }
 
     @Override
     public Endpoints setUp(Path logDir) throws IOException, InterruptedException {
-        NamespacePair pair = NamespacePair.create(udp ? "beu" : "ber");
+        NamespacePair pair = NamespacePair.create(tag);
         try {
             SecureRandom r = new SecureRandom();
             byte[] k1 = new byte[20], k2 = new byte[20];
             r.nextBytes(k1);
             r.nextBytes(k2);
-            String id = (ProcessHandle.current().pid() % 10000) + (udp ? "u" : "r") + (++seq);
+            String id = (ProcessHandle.current().pid() % 10000) + tag + (++seq);
             String a = NamespacePair.UNDERLAY_A, b = NamespacePair.UNDERLAY_B;
             start(pair.a, "dpea" + id, lines(a, b, Tunnel.INNER_A, Tunnel.INNER_B, k1, k2, 0x5001, 0x5002), Tunnel.INNER_A, logDir);
             start(pair.b, "dpeb" + id, lines(b, a, Tunnel.INNER_B, Tunnel.INNER_A, k2, k1, 0x5002, 0x5001), Tunnel.INNER_B, logDir);
@@ -65,9 +73,9 @@ final class OurEspPath implements BenchPath {
                 "policy add src " + peerInner + "/32 dst " + inner + "/32 dir in tmpl src " + peer + " dst " + me + " proto esp reqid 1 mode tunnel");
     }
 
-    private static void start(Netns ns, String iface, List<String> lines, String inner, Path logDir) throws IOException, InterruptedException {
+    private void start(Netns ns, String iface, List<String> lines, String inner, Path logDir) throws IOException, InterruptedException {
         Path config = logDir.resolve(iface + ".xfrm");
         Files.write(config, lines);
-        OurModeProcess.start(ns, iface, List.of("--mode", "esp", "--config", config.toString()), inner, logDir);
+        OurModeProcess.start(ns, iface, launch, List.of("--mode", "esp", "--config", config.toString()), inner, logDir);
     }
 }

@@ -1,6 +1,6 @@
 package dev.dataplane.bench.e2e;
 
-import dev.dataplane.demo.OurProcess;
+import dev.dataplane.demo.Tunnel;
 import dev.dataplane.netns.Netns;
 
 import java.io.IOException;
@@ -14,10 +14,9 @@ import java.util.Map;
 final class OurModeProcess {
     private OurModeProcess() {}
 
-    static void start(Netns ns, String iface, List<String> args, String inner, Path logDir) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(OurProcess.java()));
-        cmd.addAll(OurProcess.JVM_FLAGS);
-        cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface));
+    static void start(Netns ns, String iface, Tunnel.Launch launch, List<String> args, String inner, Path logDir)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(launch.oursCommand(iface));
         cmd.addAll(args);
         Path log = logDir.resolve(iface + ".log");
         Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));

@@ -33,7 +33,12 @@ final class WireGuardPath implements BenchPath {
 
     /** A row given on the command line (--wireguard-go, --ours). */
     static WireGuardPath of(String name, Tunnel.Launch launch) {
-        return new WireGuardPath(name, "bx" + EXTRA.incrementAndGet(), launch);
+        return new WireGuardPath(name, extraTag(), launch);
+    }
+
+    /** A fresh namespace and interface tag for a row given on the command line, whatever its path. */
+    static String extraTag() {
+        return "bx" + EXTRA.incrementAndGet();
     }
 
     boolean isWireGuardGo() {
