@@ -30,7 +30,7 @@ public final class Cli {
                                thread, in batches, with offloads; N > 0: N crypto workers per direction
                                behind Disruptor rings, single packets (measured slower; docs/architecture.md)
               --threads T      lane: both directions on one thread; split: one thread per direction
-                               (default: lane on up to 2 cores, split on more; every mode; docs/architecture.md)
+                               (default: split, on any core count and in every mode; docs/architecture.md)
               --no-offloads    plain packets on the TUN device (no IFF_VNET_HDR/TSO super-packets)
               --io-uring       TUN batches through an io_uring instead of one read/write per packet
                                (measured: docs/benchmarks.md)

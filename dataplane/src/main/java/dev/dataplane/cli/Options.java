@@ -42,7 +42,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
         java.nio.file.Path espConfig = null, swanctl = null;
         boolean portGiven = false;
         int workers = dev.dataplane.device.WgDevice.DEFAULT_WORKERS;
-        dev.dataplane.device.Threading threads = dev.dataplane.device.Threading.chosen();
+        dev.dataplane.device.Threading threads = dev.dataplane.device.Threading.DEFAULT;
         boolean foreground = true;
         boolean offloads = true;
         boolean ioUring = false;
@@ -140,7 +140,7 @@ record Options(String command, String iface, String mode, int mtu, int workers, 
     private static Options parseCtl(String[] args) throws UsageException {
         if (args.length < 3) throw new UsageException("usage: dataplane ctl NAME COMMAND… (for example: fdb show)");
         validateIfaceName(args[1]);
-        return new Options("ctl", args[1], VXLAN, 0, 0, dev.dataplane.device.Threading.chosen(), true, false, false, "ours", null,
+        return new Options("ctl", args[1], VXLAN, 0, 0, dev.dataplane.device.Threading.DEFAULT, true, false, false, "ours", null,
                 List.of(args).subList(2, args.length), null, null);
     }
 

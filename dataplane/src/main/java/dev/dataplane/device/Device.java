@@ -19,7 +19,7 @@ public abstract class Device implements AutoCloseable {
     private final PrintStream log;
     private volatile Runnable onFatal;
     private volatile Throwable failure;
-    private Threading threading = Threading.chosen();
+    private Threading threading = Threading.DEFAULT;
     private final java.util.List<Thread> dataThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     protected volatile UdpSocket socket;
 

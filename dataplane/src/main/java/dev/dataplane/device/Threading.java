@@ -8,25 +8,23 @@ package dev.dataplane.device;
 public enum Threading {
     /**
      * Both loops on one thread ({@link DataLane}): no wake-up between threads for a packet and its reply, and a
-     * device never has more than one runnable thread. Best where the cores are few and the workload competes for
-     * them: on 2 cores it measured 4-5 % less CPU per Gbit than {@link #SPLIT} at the same or higher throughput.
+     * device never has more than one runnable thread. The 2-core default from session 14 (on the AVX2 machines it
+     * measured 5 % less CPU per Gbit than {@link #SPLIT}); an option since session 17.
      */
     LANE,
-    /** One thread per direction: two cores per device when both directions are busy and there are cores to spare. */
+    /**
+     * One thread per direction: the ACK direction's system calls (the peer's TCP work runs inside them) go on
+     * beside the sealing thread instead of between its batches, and both directions get a core each when there
+     * are cores to spare. The default on every core count: on 1 and 2 cores it moved as much as the lane or more
+     * (WireGuard one stream ahead in 10 of 12 same-run pairs), at the same CPU per Gbit.
+     */
     SPLIT;
 
-    /** Up to this many usable cores the default is {@link #LANE}; above, {@link #SPLIT}. */
-    static final int LANE_MAX_CORES = 2;
-
-    /** The default for a machine with {@code cores} usable cores. */
-    public static Threading forCores(int cores) {
-        return cores <= LANE_MAX_CORES ? LANE : SPLIT;
-    }
-
-    /** The default for this JVM: its available processors (the CPU affinity mask, cgroup quota, -XX:ActiveProcessorCount). */
-    public static Threading chosen() {
-        return forCores(Runtime.getRuntime().availableProcessors());
-    }
+    /**
+     * The default for every core count ({@code availableProcessors}: the affinity mask, a cgroup quota,
+     * -XX:ActiveProcessorCount), so a pretend-8-core JVM runs exactly what a 2-core one does.
+     */
+    public static final Threading DEFAULT = SPLIT;
 
     /** The flag's value: {@code lane} or {@code split}. */
     public static Threading parse(String s) {

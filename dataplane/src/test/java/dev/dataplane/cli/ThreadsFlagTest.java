@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `--threads`: the default follows the cores, the flag pins it for every mode, a bad value is refused. */
+/** `--threads`: one thread per direction by default in every mode, the flag pins it, a bad value is refused. */
 class ThreadsFlagTest {
 
     @Test
-    void theDefaultIsOneLaneUpToTwoCoresAndOneThreadPerDirectionAbove() {
-        assertEquals(Threading.LANE, Threading.forCores(1));
-        assertEquals(Threading.LANE, Threading.forCores(2));
-        assertEquals(Threading.SPLIT, Threading.forCores(3));
-        assertEquals(Threading.SPLIT, Threading.forCores(64));
-        assertEquals(Threading.forCores(Runtime.getRuntime().availableProcessors()),
-                parse("--iface", "wg0").threads(), "no flag: chosen from this JVM's cores");
+    void theDefaultIsOneThreadPerDirectionInEveryMode() {
+        assertEquals(Threading.SPLIT, Threading.DEFAULT);
+        assertEquals(Threading.SPLIT, parse("--iface", "wg0").threads());
+        assertEquals(Threading.SPLIT, parse("--iface", "vx0", "--mode", "vxlan").threads());
+        assertEquals(Threading.SPLIT, parse("--iface", "es0", "--mode", "esp").threads());
     }
 
     @Test

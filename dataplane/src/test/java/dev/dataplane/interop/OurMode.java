@@ -20,8 +20,8 @@ final class OurMode {
     }
 
     /**
-     * The same with extra JVM flags (test knobs such as -Ddataplane.ikeCookieThreshold=0). The data path runs on one
-     * lane thread (`--threads lane`, the default on 2 cores) unless {@code args} name the threading.
+     * The same with extra JVM flags (test knobs such as -Ddataplane.ikeCookieThreshold=0). The data path runs one
+     * thread per direction (`--threads split`, the default) unless {@code args} name the threading.
      */
     static Process start(Netns ns, String iface, Path logDir, List<String> jvm, List<String> args) throws IOException, InterruptedException {
         Path log = logDir.resolve(iface + ".log");
@@ -30,7 +30,7 @@ final class OurMode {
         cmd.addAll(jvm);
         cmd.addAll(List.of("-jar", OurProcess.jar().toString(), "--iface", iface));
         cmd.addAll(args);
-        if (!args.contains("--threads")) cmd.addAll(List.of("--threads", "lane"));
+        if (!args.contains("--threads")) cmd.addAll(List.of("--threads", "split"));
         Process p = ns.start(Map.of(), log, cmd.toArray(String[]::new));
         Path sock = Path.of("/var/run/dataplane", iface + ".sock");
         for (int i = 0; i < 300 && !Files.exists(sock); i++) {
