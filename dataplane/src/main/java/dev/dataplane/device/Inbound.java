@@ -67,6 +67,12 @@ final class Inbound {
     private final class Opening implements InboundTransform {
         private final ChaChaPoly aead = new ChaChaPoly();
         private PacketEvent ev;
+        private long batchNanos;
+
+        @Override
+        public void begin(long now) {
+            batchNanos = now;
+        }
 
         @Override
         public int decapsulate(PacketBatch batch, int i) {
@@ -74,7 +80,7 @@ final class Inbound {
             int start = batch.offset(i) - i * batch.slotSize();
             ev.at(batch.offset(i), batch.length(i));
             ev.source = batch.endpoint(i);
-            classify(ev);
+            classify(ev, batchNanos);
             if (ev.status == PacketEvent.OK) open(aead, ev);
             int ipLen = ev.status == PacketEvent.OK ? accept(ev) : -1;
             if (ipLen > 0) batch.set(i, start + HEADER, ipLen);
@@ -107,7 +113,7 @@ final class Inbound {
             try {
                 ev.len = socket.receive(ev.buf, 0, slotSize, ev.source);
                 if (ev.len >= slotSize) drop(ev, DropReason.OVERSIZE);   // filled its slot: probably cut short
-                else classify(ev);
+                else classify(ev, device.clock.nanos());
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 receiveFailed(socket, e);
@@ -124,7 +130,8 @@ final class Inbound {
         if (running) WireToTun.receiveFailed(device, socket, e, receiveFailures);
     }
 
-    private void classify(PacketEvent ev) {
+    /** {@code now}: for the key's lifetime only, so a batch's start time will do. */
+    private void classify(PacketEvent ev, long now) {
         int type = WireGuardMessages.type(ev.view, ev.base, ev.len);
         if (type == MessageType.TRANSPORT) {
             int index = ev.view.getInt(ev.base + WireGuardMessages.TRANSPORT_RECEIVER, ByteOrder.LITTLE_ENDIAN);
@@ -133,7 +140,6 @@ final class Inbound {
                 drop(ev, DropReason.UNKNOWN_INDEX);
                 return;
             }
-            long now = device.clock.nanos();
             ev.counter = ev.view.getLong(ev.base + WireGuardMessages.TRANSPORT_COUNTER, ByteOrder.LITTLE_ENDIAN);
             if (kp.expired(now, device.limits) || ev.counter < 0 || ev.counter >= device.limits.rejectAfterMessages()) {
                 drop(ev, DropReason.KEY_EXPIRED);

@@ -13,6 +13,12 @@ public interface InboundTransform {
     int decapsulate(PacketBatch batch, int i);
 
     /**
+     * Called once before each batch's {@link #decapsulate} calls with the device clock's time: checks that need
+     * a time only to a batch's precision (key lifetimes) take it from here instead of reading the clock per packet.
+     */
+    default void begin(long now) {}
+
+    /**
      * True if {@link #decapsulate} only takes outer headers off ({@link PacketBatch#strip}) and leaves the inner
      * packet's bytes as they arrived: then the receive may sum each datagram while copying it, and the TUN/TAP
      * writer checks TCP checksums from that sum instead of reading every payload again.

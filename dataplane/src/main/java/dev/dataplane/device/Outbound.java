@@ -68,6 +68,12 @@ final class Outbound {
         private final ChaChaPoly aead = new ChaChaPoly();
         private final Peer[] peers = new Peer[GrowingBatch.BATCH];
         private PacketEvent ev;
+        private long batchNanos;
+
+        @Override
+        public void begin(long now) {
+            batchNanos = now;
+        }
 
         @Override
         public int headroom() {
@@ -78,7 +84,7 @@ final class Outbound {
         public int encapsulate(PacketBatch batch, int i, int out) {
             if (ev == null || ev.buf != batch.buffer()) ev = new PacketEvent(batch.buffer(), batch.view());   // grown
             ev.at(batch.offset(i) - HEADER, batch.length(i));
-            route(ev, batch.slotSize());
+            route(ev, batch.slotSize(), batchNanos);
             if (ev.status != PacketEvent.OK) return -1;
             int len = seal(aead, ev, mtu);
             if (len < 0) {
@@ -104,7 +110,7 @@ final class Outbound {
             ev.reset();
             try {
                 ev.len = tun.read(ev.buf, HEADER, slotSize - HEADER);   // not the MTU: it may have been raised
-                route(ev, slotSize);
+                route(ev, slotSize, device.clock.nanos());
             } catch (IOException e) {
                 ev.status = PacketEvent.DROP;
                 if (running) device.fatal("TUN read failed: " + e.getMessage());
@@ -118,8 +124,11 @@ final class Outbound {
         }
     }
 
-    /** Picks the peer and its session; packets without one are staged and a handshake is asked for. */
-    private void route(PacketEvent ev, int slot) {
+    /**
+     * Picks the peer and its session; packets without one are staged and a handshake is asked for. {@code now}
+     * is for the key's lifetime only (rejection and rekey after time), so a batch's start time will do.
+     */
+    private void route(PacketEvent ev, int slot, long now) {
         if (HEADER + paddedLength(ev.len, mtu) + ChaChaPoly.TAG_LEN > slot) {
             drop(ev, DropReason.OVERSIZE);   // sealed, it would not fit its slot
             return;
@@ -134,7 +143,6 @@ final class Outbound {
             drop(ev, DropReason.NO_ENDPOINT);
             return;
         }
-        long now = device.clock.nanos();
         ProtocolLimits limits = device.limits;
         Keypair kp = peer.current;
         long counter = kp == null || kp.expired(now, limits) ? -1 : kp.nextCounter(limits);

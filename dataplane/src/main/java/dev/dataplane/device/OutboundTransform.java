@@ -18,6 +18,12 @@ public interface OutboundTransform {
      */
     int encapsulate(PacketBatch batch, int i, int out);
 
+    /**
+     * Called once before each batch's {@link #encapsulate} calls with the device clock's time: checks that need
+     * a time only to a batch's precision (key lifetimes) take it from here instead of reading the clock per packet.
+     */
+    default void begin(long now) {}
+
     /** The first {@code sent} datagrams of the batch left at {@code now}: per-destination accounting. */
     default void sent(PacketBatch batch, int sent, long now) {}
 }

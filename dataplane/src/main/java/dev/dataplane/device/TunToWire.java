@@ -56,6 +56,7 @@ public final class TunToWire implements Runnable {
             return -1;
         }
         int out = 0, slotSize = batch.slotSize();
+        transform.begin(device.clock.nanos());
         for (int i = 0; i < n; i++) {
             int len = transform.encapsulate(batch, i, out);
             if (len <= 0) continue;

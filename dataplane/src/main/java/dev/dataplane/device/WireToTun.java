@@ -63,6 +63,7 @@ public final class WireToTun implements Runnable {
             return 0;
         }
         int out = 0, slotSize = batch.slotSize();
+        transform.begin(device.clock().nanos());
         for (int i = 0; i < n; i++) {
             if (batch.length(i) >= slotSize) {   // filled its slot: probably cut short by the receive
                 device.stats.drop(DropReason.OVERSIZE);
