@@ -235,9 +235,10 @@ class EngineTest {
         }
     }
 
-    @Test
-    void expiredSessionsAreReplacedAndKeysWipedLater() throws Exception {
-        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false)) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "workers={0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})   // inline: the key's age from the batch's clock read
+    void expiredSessionsAreReplacedAndKeysWipedLater(int workers) throws Exception {
+        try (EnginePair p = new EnginePair(ProtocolLimits.STANDARD, false, workers)) {
             p.tunA.inject(Packets.ipv4(A_INNER, B_INNER, 40, 1));
             deliveredTo(p.tunB, p);
             p.clock.advanceSeconds(181);
