@@ -6,15 +6,9 @@
 # spread between single runs is larger than the differences between kinds); removes everything on exit.
 set -euo pipefail
 secs=${1:-5}; payload=${2:-1456}; rounds=${3:-3}
-dir=$(mktemp -d); a=rawfloor-a-$$; b=rawfloor-b-$$
-cleanup() { ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
+. "$(dirname "$0")/netns-pair.sh"
+netns_pair rawfloor 200 rf0 rf1
 cc -O2 -Wall -o "$dir/raw-ip-floor" "$(dirname "$0")/raw-ip-floor.c"
-ip netns add "$a"; ip netns add "$b"
-ip link add rf0 netns "$a" type veth peer name rf1 netns "$b"
-ip -n "$a" addr add 198.18.200.1/24 dev rf0; ip -n "$b" addr add 198.18.200.2/24 dev rf1
-for n in "$a" "$b"; do ip -n "$n" link set lo up; done
-ip -n "$a" link set rf0 up; ip -n "$b" link set rf1 up
 for round in $(seq 1 "$rounds"); do
     for kind in raw hdrincl udp; do
         recv_kind=$kind; [ "$kind" = hdrincl ] && recv_kind=raw

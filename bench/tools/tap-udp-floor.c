@@ -25,12 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#ifndef UDP_GRO
-#define UDP_GRO 104
-#endif
+#include "udp-offload.h"
 #define SEGMENT 1472          /* UDP payload per datagram on a 1500-byte underlay */
 #define MAX_MESSAGE 65507     /* the largest UDP payload over IPv4 */
 

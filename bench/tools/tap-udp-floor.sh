@@ -7,18 +7,9 @@
 # the JIT). Removes every namespace and process it made, on any exit.
 set -euo pipefail
 secs=${1:-8}; rounds=${2:-3}
-dir=$(mktemp -d); a=tapfloor-a-$$; b=tapfloor-b-$$; pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/netns-pair.sh"
+netns_pair tapfloor 201 tf0 tf1
 cc -O2 -Wall -pthread -o "$dir/tap-udp-floor" "$(dirname "$0")/tap-udp-floor.c"
-ip netns add "$a"; ip netns add "$b"
-ip link add tf0 netns "$a" type veth peer name tf1 netns "$b"
-ip -n "$a" addr add 198.18.201.1/24 dev tf0; ip -n "$b" addr add 198.18.201.2/24 dev tf1
-for n in "$a" "$b"; do ip -n "$n" link set lo up; done
-ip -n "$a" link set tf0 up; ip -n "$b" link set tf1 up
 
 # iperf3 from a to b's address $1 with $2 streams; prints the receiver's Gbit/s
 iperf() {

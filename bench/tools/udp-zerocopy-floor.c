@@ -20,12 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#ifndef UDP_GRO
-#define UDP_GRO 104
-#endif
+#include "udp-offload.h"
+
 #ifndef SO_ZEROCOPY
 #define SO_ZEROCOPY 60
 #endif

@@ -7,18 +7,9 @@
 # Removes every namespace and process it made, on any exit.
 set -euo pipefail
 secs=${1:-5}; rounds=${2:-3}
-dir=$(mktemp -d); a=zcfloor-a-$$; b=zcfloor-b-$$; pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$dir"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/netns-pair.sh"
+netns_pair zcfloor 202 zc0 zc1
 cc -O2 -Wall -o "$dir/zc" "$(dirname "$0")/udp-zerocopy-floor.c"
-ip netns add "$a"; ip netns add "$b"
-ip link add zc0 netns "$a" type veth peer name zc1 netns "$b"
-ip -n "$a" addr add 198.18.202.1/24 dev zc0; ip -n "$b" addr add 198.18.202.2/24 dev zc1
-for n in "$a" "$b"; do ip -n "$n" link set lo up; done
-ip -n "$a" link set zc0 up; ip -n "$b" link set zc1 up
 
 one() {
     ip netns exec "$b" timeout $((secs + 10)) "$dir/zc" recv 198.18.202.2 9100 "$secs" > "$dir/recv" & pids+=($!)

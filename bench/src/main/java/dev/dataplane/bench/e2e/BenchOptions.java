@@ -43,6 +43,8 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
                              path:P to run it as our path P (ours, ours-vxlan, ours-esp, ours-esp-udp; default ours)
             """.replace("WARM", String.valueOf(DEFAULT_WARM_UP_SECONDS));
 
+    private static final java.util.concurrent.atomic.AtomicInteger ROWS = new java.util.concurrent.atomic.AtomicInteger();
+
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
@@ -79,7 +81,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
         String[] nv = nameValue(spec, "--wireguard-go");
         Path binary = Path.of(nv[1]);
         if (!Files.isExecutable(binary)) throw new UsageException("--wireguard-go " + nv[0] + ": not an executable file: " + nv[1]);
-        return WireGuardPath.of(nv[0], Tunnel.Launch.wireguardGo(binary.toAbsolutePath().toString()));
+        return WireGuardPath.of(nv[0], rowTag(), Tunnel.Launch.wireguardGo(binary.toAbsolutePath().toString()));
     }
 
     private static BenchPath ours(String spec) throws UsageException {
@@ -100,13 +102,18 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
         jvm.addFirst(WireGuardPath.OUR_GC);
         Tunnel.Launch launch = new Tunnel.Launch(Tunnel.Impl.OURS, jar, prefix, jvm, device);
         return switch (path) {
-            case "ours" -> WireGuardPath.of(nv[0], launch);
-            case OurVxlanPath.NAME -> new OurVxlanPath(nv[0], WireGuardPath.extraTag(), launch);
-            case OurEspPath.RAW -> new OurEspPath(false, nv[0], WireGuardPath.extraTag(), launch);
-            case OurEspPath.UDP -> new OurEspPath(true, nv[0], WireGuardPath.extraTag(), launch);
+            case "ours" -> WireGuardPath.of(nv[0], rowTag(), launch);
+            case OurVxlanPath.NAME -> new OurVxlanPath(nv[0], rowTag(), launch);
+            case OurEspPath.RAW -> new OurEspPath(false, nv[0], rowTag(), launch);
+            case OurEspPath.UDP -> new OurEspPath(true, nv[0], rowTag(), launch);
             default -> throw new UsageException("--ours " + nv[0] + ": path: must be ours, " + OurVxlanPath.NAME + ", "
                     + OurEspPath.RAW + " or " + OurEspPath.UDP + ", not " + path);
         };
+    }
+
+    /** A fresh namespace and interface tag for each row given on the command line, whatever its path. */
+    private static String rowTag() {
+        return "bx" + ROWS.incrementAndGet();
     }
 
     /** "NAME=VALUE" with a short name usable as a table row and a namespace tag. */

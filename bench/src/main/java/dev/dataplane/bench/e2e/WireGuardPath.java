@@ -9,7 +9,6 @@ import java.nio.file.Path;
 final class WireGuardPath implements BenchPath {
     /** The GC the launcher picks for a device. */
     static final String OUR_GC = "-XX:+UseParallelGC";
-    private static final java.util.concurrent.atomic.AtomicInteger EXTRA = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String name;
     private final String tag;
@@ -31,14 +30,9 @@ final class WireGuardPath implements BenchPath {
         return new WireGuardPath("wireguard-go", "bgo", Tunnel.Launch.wireguardGo("wireguard-go"));
     }
 
-    /** A row given on the command line (--wireguard-go, --ours). */
-    static WireGuardPath of(String name, Tunnel.Launch launch) {
-        return new WireGuardPath(name, extraTag(), launch);
-    }
-
-    /** A fresh namespace and interface tag for a row given on the command line, whatever its path. */
-    static String extraTag() {
-        return "bx" + EXTRA.incrementAndGet();
+    /** A row given on the command line (--wireguard-go, --ours); {@code tag} names its namespaces and interfaces. */
+    static WireGuardPath of(String name, String tag, Tunnel.Launch launch) {
+        return new WireGuardPath(name, tag, launch);
     }
 
     boolean isWireGuardGo() {
