@@ -13,7 +13,7 @@ import java.util.List;
  * --wireguard-go and --ours, measured after the built-in ones.
  */
 record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int warmUpSeconds, Path out, List<String> paths,
-                    boolean quick, List<BenchPath> extra) {
+                    boolean quick, List<BenchPath> extra, String congestionControl) {
     /**
      * TCP through a path before its measured steps, so that the numbers are a long-running device's. A fresh JVM
      * compiles its packet path for seconds, and on two busy cores its compiler threads wait their turn: with 4 s,
@@ -21,15 +21,25 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
      * 1.60-1.80 Gbit/s against 2.13-2.24 after 14 s in interleaved runs (docs/benchmarks.md).
      */
     static final int DEFAULT_WARM_UP_SECONDS = 12;
+    /**
+     * Every TCP transfer asks iperf3 for this algorithm (-C) instead of taking the machine's default, which differs
+     * between machines (bbr on some of ours, cubic on others) and moves every path by a few per cent: numbers
+     * from two machines are only comparable with the algorithm fixed. cubic is Linux's own default.
+     */
+    static final String DEFAULT_CONGESTION_CONTROL = "cubic";
     static final String USAGE = """
             Usage: dataplane bench [--quick] [--runs N] [--seconds S] [--out DIR] [--paths a,b,...]
-                                   [--warm-up S] [--wireguard-go NAME=BINARY]... [--ours 'NAME=ARGS']...
+                                   [--warm-up S] [--congestion-control NAME]
+                                   [--wireguard-go NAME=BINARY]... [--ours 'NAME=ARGS']...
 
               --quick        one run, 2-second transfers (a smoke test; default: 3 runs of 5 s)
               --runs N       repeat every measurement N times and report medians (default 3)
               --seconds S    length of each TCP transfer (default 5, --quick 2)
               --warm-up S    seconds of traffic through each path before its measured steps: bulk TCP,
                              then each step's kind of traffic once, then bulk TCP again (default WARM)
+              --congestion-control NAME
+                             TCP congestion control for every transfer (iperf3 -C; default CC), whatever
+                             the machine's default is
               --out DIR      where bench-<timestamp>/ goes (default: results/ under the repository)
               --paths LIST   only these paths, comma-separated: %s
               --wireguard-go NAME=BINARY
@@ -41,7 +51,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
                              (one dash: -XX:ActiveProcessorCount=8, -D..., -agentpath:...), taskset:CPUS to pin both
                              devices, jar:PATH to run another build's dataplane.jar (A/B in one run),
                              path:P to run it as our path P (ours, ours-vxlan, ours-esp, ours-esp-udp; default ours)
-            """.replace("WARM", String.valueOf(DEFAULT_WARM_UP_SECONDS));
+            """.replace("WARM", String.valueOf(DEFAULT_WARM_UP_SECONDS)).replace("default CC", "default " + DEFAULT_CONGESTION_CONTROL);
 
     private static final java.util.concurrent.atomic.AtomicInteger ROWS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -55,6 +65,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
         boolean quick = false;
         Integer runs = null, seconds = null, warmUp = null;
         Path out = defaultOut;
+        String congestionControl = DEFAULT_CONGESTION_CONTROL;
         List<String> paths = List.of();
         List<BenchPath> extra = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -65,6 +76,7 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
                 case "--seconds" -> seconds = number(args, ++i, a, 1, 60);
                 case "--warm-up" -> warmUp = number(args, ++i, a, 0, 120);
                 case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--congestion-control" -> congestionControl = congestionControl(value(args, ++i, a));
                 case "--paths" -> paths = List.of(value(args, ++i, a).split(","));
                 case "--wireguard-go" -> extra.add(wireguardGo(value(args, ++i, a)));
                 case "--ours" -> extra.add(ours(value(args, ++i, a)));
@@ -74,7 +86,13 @@ record BenchOptions(int runs, int tcpSeconds, int udpSeconds, int pings, int war
         int tcp = seconds != null ? seconds : quick ? 2 : 5;
         int warm = warmUp != null ? warmUp : DEFAULT_WARM_UP_SECONDS;
         return new BenchOptions(runs != null ? runs : quick ? 1 : 3, tcp, quick ? 2 : 3, 10, warm, out, paths, quick,
-                List.copyOf(extra));
+                List.copyOf(extra), congestionControl);
+    }
+
+    /** A name as the kernel lists them (net.ipv4.tcp_available_congestion_control); iperf3 reports one it lacks. */
+    private static String congestionControl(String name) throws UsageException {
+        if (!name.matches("[a-z][a-z0-9_]{0,15}")) throw new UsageException("--congestion-control: not an algorithm name: " + name);
+        return name;
     }
 
     private static WireGuardPath wireguardGo(String spec) throws UsageException {

@@ -127,8 +127,9 @@ public final class EndToEnd {
         String elapsed = Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s";
         String table = ResultTable.markdown(results, references());
         out.println();
-        out.printf("medians of %d run(s), %s, %d cores, kernel %s, commit %s (%s)%n%n",
-                options.runs(), machine.cpuModel(), machine.cores(), machine.kernel(), machine.commit(), elapsed);
+        out.printf("medians of %d run(s), %s, %d cores, kernel %s, TCP %s, commit %s (%s)%n%n",
+                options.runs(), machine.cpuModel(), machine.cores(), machine.kernel(), options.congestionControl(),
+                machine.commit(), elapsed);
         out.print(table);
         Files.writeString(dir.resolve("table.md"), table);
         Files.writeString(dir.resolve("results.json"), dev.dataplane.json.Json.writeIndented(report(results, machine, elapsed)));
@@ -157,7 +158,7 @@ public final class EndToEnd {
         guard.track(e);
         try {
             try {
-                if (options.warmUpSeconds() > 0) warmUp(e, options.warmUpSeconds());
+                if (options.warmUpSeconds() > 0) warmUp(e, options.warmUpSeconds(), options.congestionControl());
             } catch (IOException | RuntimeException | InterruptedException ex) {
                 out.println(prefix + fail(into, "warm-up", ex));
                 progress.skip(steps.size());
@@ -188,14 +189,14 @@ public final class EndToEnd {
      * sendmmsg methods all did so as the first measured transfer began, with C2 taking 12-16 % of the device's CPU
      * in it). So the warm-up sends every kind of traffic the steps send, then bulk data again while C2 recompiles.
      */
-    private static void warmUp(Endpoints e, int seconds) throws IOException, InterruptedException {
+    private static void warmUp(Endpoints e, int seconds, String cc) throws IOException, InterruptedException {
         int bulk = Math.max(1, seconds - 6);
-        Iperf.tcp(e, bulk, 1);
+        Iperf.tcp(e, bulk, 1, cc);
         if (seconds <= bulk) return;
-        Iperf.tcp(e, 2, 4);
+        Iperf.tcp(e, 2, 4, cc);
         Measure.pingRttMs(e.client(), e.serverAddr(), 3);
         Iperf.udp(e, 1, Step.SMALL_PAYLOAD);
-        Iperf.tcp(e, 3, 1);
+        Iperf.tcp(e, 3, 1, cc);
     }
 
     /** Records a failed step (its metrics stay NaN for this run) and returns the line to print. */
@@ -218,6 +219,7 @@ public final class EndToEnd {
         settings.put("udp_payload_bytes", Step.SMALL_PAYLOAD);
         settings.put("pings", options.pings());
         settings.put("warm_up_seconds", options.warmUpSeconds());
+        settings.put("tcp_congestion_control", options.congestionControl());
         settings.put("elapsed", elapsed);
         settings.put("cpu_method", "busy jiffies (user+nice+system+irq+softirq, all CPUs, /proc/stat) over the"
                 + " 1-stream iperf3 client run, divided by the Gbit the receiver got");

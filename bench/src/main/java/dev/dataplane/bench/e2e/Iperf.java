@@ -31,8 +31,9 @@ final class Iperf {
 
     private Iperf() {}
 
-    static Transfer tcp(Endpoints e, int seconds, int streams) throws IOException, InterruptedException {
-        return run(e, seconds, "-P", String.valueOf(streams));
+    /** TCP with {@code streams} parallel flows, each with congestion control {@code algorithm} (iperf3 -C). */
+    static Transfer tcp(Endpoints e, int seconds, int streams, String algorithm) throws IOException, InterruptedException {
+        return run(e, seconds, "-P", String.valueOf(streams), "-C", algorithm);
     }
 
     /** UDP datagrams of {@code payload} bytes, unthrottled (-b 0): a packet-rate test, not a bandwidth one. */

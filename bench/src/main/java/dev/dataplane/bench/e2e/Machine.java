@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** Where and what was measured, recorded with every result: numbers without these are not comparable. */
 record Machine(String cpuModel, int cores, String kernel, String java, String commit, String dataplaneJarBuilt,
-               String wireguardGo, String iperf3) {
+               String wireguardGo, String iperf3, String tcpCongestionDefault) {
 
     static Machine describe(Path home, Path dataplaneJar) {
         return new Machine(readCpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
@@ -19,7 +19,8 @@ record Machine(String cpuModel, int cores, String kernel, String java, String co
                 firstLine(List.of("git", "-C", home.toString(), "describe", "--always", "--dirty", "--abbrev=12")),
                 modified(dataplaneJar),
                 firstLine(List.of("wireguard-go", "--version")),
-                firstLine(List.of("iperf3", "--version")));
+                firstLine(List.of("iperf3", "--version")),
+                firstLine(List.of("sysctl", "-n", "net.ipv4.tcp_congestion_control")));
     }
 
     Map<String, Object> toMap() {
@@ -32,6 +33,7 @@ record Machine(String cpuModel, int cores, String kernel, String java, String co
         m.put("dataplane_jar_built", dataplaneJarBuilt);
         m.put("wireguard_go", wireguardGo);
         m.put("iperf3", iperf3);
+        m.put("tcp_congestion_default", tcpCongestionDefault);   // the bench overrides it per transfer
         return m;
     }
 

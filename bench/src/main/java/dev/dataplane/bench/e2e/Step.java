@@ -19,13 +19,13 @@ record Step(String label, Step.Action action) {
     static List<Step> all(BenchOptions o) {
         return List.of(
                 new Step("iperf3 1 stream", (e, r, run) -> {
-                    Iperf.Transfer t = Iperf.tcp(e, o.tcpSeconds(), 1);
+                    Iperf.Transfer t = Iperf.tcp(e, o.tcpSeconds(), 1, o.congestionControl());
                     r.set(Metric.GBPS_1, run, t.gbps());
                     r.set(Metric.CPU_S_PER_GBIT, run, t.cpuSecondsPerGbit());
                     return String.format(Locale.ROOT, "%.2f Gbit/s, %.3f CPU s/Gbit", t.gbps(), t.cpuSecondsPerGbit());
                 }),
                 new Step("iperf3 4 streams", (e, r, run) -> {
-                    Iperf.Transfer t = Iperf.tcp(e, o.tcpSeconds(), 4);
+                    Iperf.Transfer t = Iperf.tcp(e, o.tcpSeconds(), 4, o.congestionControl());
                     r.set(Metric.GBPS_4, run, t.gbps());
                     return String.format(Locale.ROOT, "%.2f Gbit/s", t.gbps());
                 }),

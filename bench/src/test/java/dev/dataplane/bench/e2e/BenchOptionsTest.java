@@ -35,4 +35,13 @@ class BenchOptionsTest {
                 () -> BenchOptions.parse(new String[] {"--ours", "x=path:kernel-vxlan"}, OUT));
         assertTrue(e.getMessage().contains("ours-vxlan") && e.getMessage().contains("kernel-vxlan"), e.getMessage());
     }
+
+    @Test
+    void everyTransferPinsCubicUnlessTold() throws Exception {
+        assertEquals("cubic", BenchOptions.parse(new String[0], OUT).congestionControl());
+        assertEquals("bbr", BenchOptions.parse(new String[] {"--congestion-control", "bbr"}, OUT).congestionControl());
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse(new String[] {"--congestion-control", "cubic -R"}, OUT));
+        assertTrue(e.getMessage().contains("--congestion-control"), e.getMessage());
+    }
 }
