@@ -121,7 +121,8 @@ public abstract class Device implements AutoCloseable {
     /**
      * Starts the data path: both loops on one {@link DataLane} thread ({@code PREFIX-lane}) with
      * {@link Threading#LANE} when the inside device is a TUN/TAP device, else one thread per direction
-     * ({@code PREFIX-INSIDE-reader} and {@code PREFIX-WIRE-reader}).
+     * ({@code PREFIX-INSIDE-reader} and {@code PREFIX-WIRE-reader}), the wire side's sending the replies its writes
+     * to a TUN/TAP device made ({@link TunToWire#sendWaiting}).
      */
     protected void startDataPath(String prefix, String inside, String wire, TunToWire outbound, WireToTun inbound) {
         dev.dataplane.tun.TunDevice t = tun.tunDevice();
@@ -129,6 +130,7 @@ public abstract class Device implements AutoCloseable {
             DataLane lane = new DataLane(this, t, outbound, inbound);
             startDataThread(prefix + "-lane", lane, lane::stop);
         } else {
+            if (t != null) inbound.sendRepliesThrough(outbound);
             startDataThread(prefix + "-" + inside + "-reader", outbound, outbound::stop);
             startDataThread(prefix + "-" + wire + "-reader", inbound, inbound::stop);
         }

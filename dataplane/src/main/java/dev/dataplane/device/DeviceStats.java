@@ -8,6 +8,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class DeviceStats {
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
     private final java.util.concurrent.atomic.AtomicLong cookieReplies = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long repliesSentOnWrite;   // one writer: the wire-side data thread
+
+    /** The wire-side thread sent a batch its own write to the inside device made the kernel answer (TunToWire#sendWaiting). */
+    void repliesSentOnWrite() {
+        repliesSentOnWrite = repliesSentOnWrite + 1;
+    }
+
+    public long repliesSentOnWriteCount() {
+        return repliesSentOnWrite;
+    }
 
     void cookieReplySent() {
         cookieReplies.incrementAndGet();

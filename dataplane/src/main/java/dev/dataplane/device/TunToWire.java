@@ -2,22 +2,30 @@ package dev.dataplane.device;
 
 import dev.dataplane.tun.PacketBatch;
 import dev.dataplane.tun.Readiness;
+import dev.dataplane.tun.TunDevice;
 import dev.dataplane.tun.UdpSocket;
 
 import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Inside device → wire, run to completion on one thread a batch at a time: drain what the TUN/TAP device holds
  * (TSO super-packets arrive split), let the mode's {@link OutboundTransform} turn each packet into a datagram in
  * place in its slot, compact the survivors and hand them to one sendmmsg (UDP GSO where the kernel has it).
  * Fewest hand-offs and syscalls; the same loop for every mode.
+ *
+ * <p>On its own thread (the split threading) a batch is read and sent holding {@link #turn}, and the thread waits for
+ * the device outside it, so that the wire-side thread can send what its own write to the device made the kernel
+ * answer ({@link #sendWaiting}).
  */
 public final class TunToWire implements Runnable {
     private final Device device;
     private final OutboundTransform transform;
     private final int slot;
     private volatile boolean running = true;
-    /** Made by the thread that runs the loop, on its first batch. */
+    /** Who reads the inside device and sends, one batch at a time: this loop's thread or a helping one. */
+    private final ReentrantLock turn = new ReentrantLock();
+    /** Made by the first thread that moves a batch; used under {@link #turn} (or by a lane's single thread). */
     private GrowingBatch buffers;
 
     public TunToWire(Device device, OutboundTransform transform, int slot) {
@@ -32,8 +40,59 @@ public final class TunToWire implements Runnable {
 
     @Override
     public void run() {
-        while (running && pump() >= 0) {
-            // each pump moves one batch
+        TunDevice device = this.device.tun.tunDevice();
+        if (device == null) {                       // an in-memory device: its reads block
+            while (running && pump() >= 0) {
+                // each pump moves one batch
+            }
+            return;
+        }
+        Readiness.returnEmptyReads();
+        while (running) {
+            int n;
+            turn.lock();
+            try {
+                n = pump();
+            } finally {
+                turn.unlock();
+            }
+            if (n < 0) return;
+            if (n == 0) awaitInside(device);
+        }
+    }
+
+    private void awaitInside(TunDevice device) {
+        try {
+            Readiness.await(device);
+        } catch (IOException closing) {
+            // the device is closing: the next pump finds out and ends the loop
+        }
+    }
+
+    /**
+     * For the wire-side thread, just after it wrote packets to the inside device. The kernel handles a write to a
+     * TUN device inside the write itself, so what the packets made it answer (ping's echo reply, TCP's ACK) is
+     * already queued on the device: sent from here it goes out now, instead of after a wake-up of this loop's thread,
+     * which on an idle core costs tens of microseconds (a virtual machine's halted CPU: about a tenth of a
+     * millisecond here). Does nothing when this loop's thread is at work (it will find them); never waits for the
+     * device. Drains what it read completely, as a blocked loop thread would not see segments held in user space.
+     * Returns false only if it looked and found nothing.
+     */
+    boolean sendWaiting() {
+        if (!turn.tryLock()) return true;
+        boolean was = Readiness.setReturnEmptyReads(true);
+        try {
+            TunDevice tunDevice = device.tun.tunDevice();
+            int n = pump();
+            if (n <= 0) return false;
+            device.stats.repliesSentOnWrite();
+            while (tunDevice.holdsPackets() && pump() > 0) {
+                // the rest of a split super-packet
+            }
+            return true;
+        } finally {
+            Readiness.setReturnEmptyReads(was);
+            turn.unlock();
         }
     }
 

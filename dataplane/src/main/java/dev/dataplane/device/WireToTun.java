@@ -21,6 +21,14 @@ public final class WireToTun implements Runnable {
     private final RepeatedFailure receiveFailures = new RepeatedFailure(RepeatedFailure.INTERVAL_NANOS);
     /** Made by the thread that runs the loop, on its first batch. */
     private GrowingBatch buffers;
+    /** The other direction's loop, on a thread of its own: replies to what this loop writes go out through it. */
+    private TunToWire replies;
+    /**
+     * Where traffic brings no replies (a one-way UDP stream), looking for them costs a read per batch: after a look
+     * that found nothing the next waits, twice as long each time up to {@link #MAX_REPLY_PAUSE_NANOS}.
+     */
+    private long replyPauseNanos, nextReplyLookNanos;
+    static final long MIN_REPLY_PAUSE_NANOS = 16_000, MAX_REPLY_PAUSE_NANOS = 1_000_000;
 
     public WireToTun(Device device, InboundTransform transform, int slot) {
         this.device = device;
@@ -32,6 +40,14 @@ public final class WireToTun implements Runnable {
 
     public void stop() {
         running = false;
+    }
+
+    /**
+     * Before the loop starts, when the other direction runs on a thread of its own: after each write to the inside
+     * device this loop sends what the write made the kernel answer ({@link TunToWire#sendWaiting}).
+     */
+    void sendRepliesThrough(TunToWire outbound) {
+        this.replies = outbound;
     }
 
     @Override
@@ -63,7 +79,8 @@ public final class WireToTun implements Runnable {
             return 0;
         }
         int out = 0, slotSize = batch.slotSize();
-        transform.begin(device.clock().nanos());
+        long now = device.clock().nanos();
+        transform.begin(now);
         for (int i = 0; i < n; i++) {
             if (batch.length(i) >= slotSize) {   // filled its slot: probably cut short by the receive
                 device.stats.drop(DropReason.OVERSIZE);
@@ -84,12 +101,22 @@ public final class WireToTun implements Runnable {
         if (out > 0) {
             try {
                 device.tun.writeBatch(batch);
+                if (replies != null && (replyPauseNanos == 0 || now - nextReplyLookNanos >= 0)) lookForReplies(now);
             } catch (IOException e) {
                 for (int i = 0; i < out; i++) device.stats.drop(DropReason.IO_ERROR);
             }
         }
         buffers.growAfterOversize();   // a datagram did not fit (the peer's MTU is larger): carry the next ones
         return n;
+    }
+
+    private void lookForReplies(long now) {
+        if (replies.sendWaiting()) {
+            replyPauseNanos = 0;
+        } else {
+            replyPauseNanos = Math.clamp(2 * replyPauseNanos, MIN_REPLY_PAUSE_NANOS, MAX_REPLY_PAUSE_NANOS);
+            nextReplyLookNanos = now + replyPauseNanos;
+        }
     }
 
     private void receiveFailed(UdpSocket socket, IOException e) {

@@ -90,6 +90,24 @@ final class NativeFd {
      */
     void await(boolean writable) throws IOException {
         if (!writable && Readiness.readsReturnEmpty()) throw Readiness.NOTHING_WAITING;
+        poll(writable);
+    }
+
+    /**
+     * Waits until the fd is readable, for a thread that is not inside a call on it (one that reads with
+     * {@link Readiness#returnEmptyReads} and waits between reads); throws {@link ClosedChannelException} once the fd
+     * is closing.
+     */
+    void awaitReadable() throws IOException {
+        acquire();
+        try {
+            poll(false);
+        } finally {
+            release();
+        }
+    }
+
+    private void poll(boolean writable) throws IOException {
         MemorySegment p = SCRATCH.get();
         p.set(JAVA_INT, 0, fd);
         p.set(JAVA_SHORT, 4, writable ? POLLOUT : POLLIN);

@@ -34,8 +34,24 @@ public final class Readiness {
         RETURN_EMPTY.get()[0] = true;
     }
 
+    /** Sets whether reads on this thread return empty (see {@link #returnEmptyReads()}); returns the previous setting. */
+    public static boolean setReturnEmptyReads(boolean on) {
+        boolean[] flag = RETURN_EMPTY.get();
+        boolean was = flag[0];
+        flag[0] = on;
+        return was;
+    }
+
     static boolean readsReturnEmpty() {
         return RETURN_EMPTY.get()[0];
+    }
+
+    /**
+     * Waits until the device has something to read or is closing (then {@link java.nio.channels.ClosedChannelException}
+     * or the next read says so); for a thread that reads it with {@link #returnEmptyReads} and waits outside the read.
+     */
+    public static void await(TunDevice tun) throws IOException {
+        tun.nativeFd().awaitReadable();
     }
 
     /**

@@ -180,6 +180,14 @@ public final class TunDevice implements AutoCloseable {
     }
 
     /**
+     * Whether segments of a super-packet already read (with offloads) wait here for the next {@link #readBatch}: then
+     * the fd may not poll readable although packets are waiting.
+     */
+    public boolean holdsPackets() {
+        return frames != null && (splitter.hasNext() || frameIndex + 1 < framesRead);
+    }
+
+    /**
      * Reads as many packets as are waiting (at least one, at most the batch's capacity) into slots
      * {@code [0, n)} of {@code batch}; blocks until one arrives. Returns {@code n}, also the batch count.
      */
