@@ -6,7 +6,6 @@ import dev.dataplane.tun.TunDevice;
 import dev.dataplane.tun.UdpSocket;
 
 import java.io.IOException;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Inside device → wire, run to completion on one thread a batch at a time: drain what the TUN/TAP device holds
@@ -24,7 +23,7 @@ public final class TunToWire implements Runnable {
     private final int slot;
     private volatile boolean running = true;
     /** Who reads the inside device and sends, one batch at a time: this loop's thread or a helping one. */
-    private final ReentrantLock turn = new ReentrantLock();
+    private final Turn turn = new Turn();
     /** Made by the first thread that moves a batch; used under {@link #turn} (or by a lane's single thread). */
     private GrowingBatch buffers;
 
@@ -50,11 +49,11 @@ public final class TunToWire implements Runnable {
         Readiness.returnEmptyReads();
         while (running) {
             int n;
-            turn.lock();
+            turn.take();
             try {
                 n = pump();
             } finally {
-                turn.unlock();
+                turn.give();
             }
             if (n < 0) return;
             if (n == 0) awaitInside(device);
@@ -79,7 +78,7 @@ public final class TunToWire implements Runnable {
      * Returns false only if it looked and found nothing.
      */
     boolean sendWaiting() {
-        if (!turn.tryLock()) return true;
+        if (!turn.tryTake()) return true;
         boolean was = Readiness.setReturnEmptyReads(true);
         try {
             TunDevice tunDevice = device.tun.tunDevice();
@@ -92,7 +91,7 @@ public final class TunToWire implements Runnable {
             return true;
         } finally {
             Readiness.setReturnEmptyReads(was);
-            turn.unlock();
+            turn.give();
         }
     }
 
