@@ -11,11 +11,11 @@ public final class DeviceStats {
     private volatile long repliesSentOnWrite;   // one writer: the wire-side data thread
 
     /** The wire-side thread sent a batch its own write to the inside device made the kernel answer (TunToWire#sendWaiting). */
-    void repliesSentOnWrite() {
+    void replySentOnWrite() {
         repliesSentOnWrite = repliesSentOnWrite + 1;
     }
 
-    public long repliesSentOnWriteCount() {
+    public long repliesSentOnWrite() {
         return repliesSentOnWrite;
     }
 

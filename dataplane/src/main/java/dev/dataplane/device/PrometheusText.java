@@ -47,7 +47,7 @@ final class PrometheusText {
         series(out, dev, "dataplane_replies_sent_on_write_total", "counter",
                 "Batches the wire-side thread read from the TUN device and sent right after writing to it: replies the kernel made"
                         + " at once (echo replies, TCP ACKs), sent without waking the TUN-side thread (one thread per direction).",
-                d.stats.repliesSentOnWriteCount());
+                d.stats.repliesSentOnWrite());
         series(out, dev, "dataplane_peers", "gauge", "Configured peers.", peers.size());
         series(out, dev, "dataplane_handshake_queue_depth", "gauge", "Handshake messages waiting for the control thread.",
                 d.control.handshakeBacklog());

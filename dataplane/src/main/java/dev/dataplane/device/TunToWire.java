@@ -39,8 +39,8 @@ public final class TunToWire implements Runnable {
 
     @Override
     public void run() {
-        TunDevice device = this.device.tun.tunDevice();
-        if (device == null) {                       // an in-memory device: its reads block
+        TunDevice inside = device.tun.tunDevice();
+        if (inside == null) {                       // an in-memory device: its reads block
             while (running && pump() >= 0) {
                 // each pump moves one batch
             }
@@ -56,13 +56,13 @@ public final class TunToWire implements Runnable {
                 turn.give();
             }
             if (n < 0) return;
-            if (n == 0) awaitInside(device);
+            if (n == 0) awaitInside(inside);
         }
     }
 
-    private void awaitInside(TunDevice device) {
+    private static void awaitInside(TunDevice inside) {
         try {
-            Readiness.await(device);
+            Readiness.await(inside);
         } catch (IOException closing) {
             // the device is closing: the next pump finds out and ends the loop
         }
@@ -81,11 +81,11 @@ public final class TunToWire implements Runnable {
         if (!turn.tryTake()) return true;
         boolean was = Readiness.setReturnEmptyReads(true);
         try {
-            TunDevice tunDevice = device.tun.tunDevice();
+            TunDevice inside = device.tun.tunDevice();
             int n = pump();
             if (n <= 0) return false;
-            device.stats.repliesSentOnWrite();
-            while (tunDevice.holdsPackets() && pump() > 0) {
+            device.stats.replySentOnWrite();
+            while (inside.holdsPackets() && pump() > 0) {
                 // the rest of a split super-packet
             }
             return true;

@@ -31,7 +31,7 @@ public final class Readiness {
      * nothing throw {@link NothingWaiting} instead of waiting; writes still wait for room.
      */
     public static void returnEmptyReads() {
-        RETURN_EMPTY.get()[0] = true;
+        setReturnEmptyReads(true);
     }
 
     /** Sets whether reads on this thread return empty (see {@link #returnEmptyReads()}); returns the previous setting. */
